@@ -1,0 +1,49 @@
+# shipmate developer commands. Each target installs what it needs: uv from PyPI
+# (into .uv-bootstrap/ unless uv is already on PATH), then the locked environment.
+PYTHON ?= python3
+UV_BOOTSTRAP := .uv-bootstrap
+UV ?= $(shell command -v uv 2>/dev/null || echo $(UV_BOOTSTRAP)/bin/uv)
+VENV := .venv
+RUN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+
+.PHONY: demo test lint typecheck unit evals bench setup clean
+
+setup: $(VENV)/.synced
+
+$(UV_BOOTSTRAP)/bin/uv:
+	$(PYTHON) -m venv $(UV_BOOTSTRAP)
+	$(UV_BOOTSTRAP)/bin/pip install --quiet uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+## demo: diagnose a bundled example and list the others
+demo: setup
+	@$(RUN)/python -m assistant.demo
+
+## test: lint, type-check, the test suite and the diagnosis eval with its thresholds
+test: lint typecheck unit
+
+lint: setup
+	$(RUN)/ruff check assistant tools tests evals
+	$(RUN)/ruff format --check assistant tools tests evals
+
+typecheck: setup
+	$(RUN)/mypy
+
+unit: setup
+	$(RUN)/pytest -q -n 2
+
+## evals: the diagnosis accuracy suite with its report
+evals: setup
+	$(RUN)/python -m evals.diagnosis.run
+
+## bench: every benchmark under evals/perf/, one table of figures
+bench: setup
+	$(RUN)/python -m evals.perf.run_all
+
+clean:
+	rm -rf $(VENV) $(UV_BOOTSTRAP) .mypy_cache .ruff_cache .pytest_cache dist

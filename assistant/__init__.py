@@ -1,0 +1,1 @@
+"""shipmate: an LLM-powered DevOps assistant (application layer: config, CLI, rendering)."""

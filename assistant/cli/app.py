@@ -1,0 +1,95 @@
+"""The `shipmate` command line: global options and the command registry.
+
+Commands import their heavy modules inside the command body, so `shipmate --help`
+and `shipmate --version` stay fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from assistant.cli import config_cmd, diagnose_cmd
+from assistant.cli.state import GlobalOptions
+from tools.errors import InputError
+
+HELP = """shipmate: a DevOps assistant you can trust, useful with no LLM at all.
+
+It reads deployment logs, finds the root cause with the lines that prove it,
+and says how to fix it. Everything runs offline unless you configure a model.
+
+Examples:
+
+  shipmate diagnose pod-describe.txt app.log
+
+  kubectl logs deploy/api --previous | shipmate diagnose -
+
+  shipmate diagnose ci-logs/ --include '*.log' --format json
+
+  shipmate config show
+
+Exit codes: 0 nothing found at or above --fail-on, 1 findings at or above it,
+2 usage or input error.
+"""
+
+app = typer.Typer(
+    name="shipmate",
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command(
+    "diagnose",
+    help=diagnose_cmd.HELP,
+    no_args_is_help=True,
+)(diagnose_cmd.diagnose)
+app.add_typer(config_cmd.app, name="config")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"shipmate {version('shipmate')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    verbose: int = typer.Option(
+        0, "--verbose", "-v", count=True, help="More detail: -v explains every finding."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the result, no progress or notes."),
+    no_color: bool = typer.Option(
+        False, "--no-color", help="No colour (NO_COLOR in the environment also works)."
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Options that apply to every command."""
+    ctx.obj = GlobalOptions(verbosity=verbose, quiet=quiet, no_color=no_color)
+
+
+def main() -> None:
+    """Console-script entry point: one-line errors and exit code 2 for bad input."""
+    try:
+        app()
+    except InputError as err:
+        print(f"shipmate: error: {err}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("shipmate: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Knowledge shipped as package data: signatures catalogue, runbooks, taxonomy."""

@@ -1,0 +1,1 @@
+"""LLM-free capabilities of shipmate, each usable alone; never imports `assistant`."""

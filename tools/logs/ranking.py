@@ -1,0 +1,158 @@
+"""Turn scan tallies and mined clusters into ranked findings: the root cause first.
+
+Order: causes that did not recover, then unexplained clusters with fatal or error
+words, then symptoms (CrashLoopBackOff, exit codes), then anything that recovered.
+Inside a group: the more specific signature (priority), the worse severity, the
+earlier first occurrence.
+"""
+
+from __future__ import annotations
+
+from tools.findings import Evidence, Finding, Occurrence, Reference, Severity
+from tools.logs.catalogue import Signature
+from tools.logs.classify import UNCLASSIFIED, guess_category
+from tools.logs.mining import MinedCluster
+from tools.logs.scanner import LineRef, ScanState, Tally
+from tools.redaction.secrets import Redactor
+from tools.resources import runbook_path, taxonomy
+
+MAX_EVIDENCE = 6
+_ROLE_RANK = {"cause": 4, "mined": 3, "mined-low": 1.5, "symptom": 2, "context": 0}
+
+
+def rank_findings(
+    signatures: list[Signature],
+    state: ScanState,
+    mined: list[MinedCluster],
+    source_order: dict[str, int],
+    redactor: Redactor,
+) -> list[Finding]:
+    """All findings of a scan, best explanation first."""
+    scored: list[tuple[tuple[float, ...], Finding]] = []
+    for tally in state.tallies.values():
+        signature = signatures[tally.signature]
+        finding, role_key = _from_tally(signature, tally, state, redactor)
+        order = _order(tally.first, source_order)
+        scored.append(((_ROLE_RANK[role_key], signature.priority, signature.severity.rank, -order), finding))
+    for number, cluster in enumerate(mined, start=1):
+        finding = _from_cluster(number, cluster, redactor)
+        role_key = "mined" if cluster.level >= 2 else "mined-low"
+        scored.append(
+            ((_ROLE_RANK[role_key], 0, finding.severity.rank, -_order(cluster.first, source_order)), finding)
+        )
+    scored.sort(key=lambda item: item[0], reverse=True)
+    return [finding for _, finding in scored]
+
+
+def _order(ref: LineRef | None, source_order: dict[str, int]) -> float:
+    if ref is None:
+        return 0.0
+    return source_order.get(ref.source, 0) * 1e12 + ref.line
+
+
+def _recovery_line(tally: Tally, state: ScanState) -> int | None:
+    """The line that shows recovery, when every source recovered after its last occurrence."""
+    lines = []
+    for source, last in tally.last_line_by_source.items():
+        recovered = state.recovered_at.get((tally.signature, source))
+        if recovered is None or recovered <= last:
+            return None
+        lines.append(recovered)
+    return max(lines) if lines else None
+
+
+def _from_tally(
+    signature: Signature, tally: Tally, state: ScanState, redactor: Redactor
+) -> tuple[Finding, str]:
+    notes: list[str] = []
+    recovery = _recovery_line(tally, state)
+    role: str = signature.role
+    severity = signature.severity
+    confidence = 0.55 + signature.priority * 0.004 if role == "cause" else 0.3
+    if recovery is not None:
+        notes.append(f"Recovered: line {recovery} shows the problem went away after its last occurrence.")
+        role, severity, confidence = "context", Severity.LOW, confidence * 0.4
+    elif role == "symptom":
+        notes.append("Symptom: a consequence of another problem; look for the cause ranked above it.")
+    evidence = _evidence(tally, redactor)
+    first, last = tally.first, tally.last
+    if first is None or last is None:  # a tally is created by its first line
+        raise ValueError(f"empty tally for {signature.id}")
+    finding = Finding(
+        id=signature.id,
+        category=signature.category,
+        title=redactor.redact(tally.title),
+        severity=severity,
+        evidence=evidence,
+        explanation=signature.explanation.strip(),
+        fix=signature.fix.strip(),
+        references=[_runbook(signature.runbook_category)],
+        confidence=round(min(confidence, 0.99), 2),
+        engine="signature",
+        role=role,
+        occurrence=Occurrence(
+            count=tally.count,
+            first_line=first.line,
+            last_line=last.line,
+            first_seen=first.timestamp,
+            last_seen=last.timestamp,
+            sources=sorted(tally.last_line_by_source),
+        ),
+        notes=notes,
+    )
+    return finding, role
+
+
+def _evidence(tally: Tally, redactor: Redactor) -> list[Evidence]:
+    chosen: list[LineRef] = []
+    candidates = [
+        *([tally.first] if tally.first else []),
+        *tally.decisive,
+        *(ref for refs in tally.samples.values() for ref in refs),
+        *([tally.last] if tally.last else []),
+    ]
+    for ref in candidates:
+        if len(chosen) >= MAX_EVIDENCE:
+            break
+        if all((ref.source, ref.line) != (c.source, c.line) for c in chosen):
+            chosen.append(ref)
+    chosen.sort(key=lambda ref: (ref.source, ref.line))
+    return [Evidence(source=ref.source, line=ref.line, text=redactor.redact(ref.text)) for ref in chosen]
+
+
+def _from_cluster(number: int, cluster: MinedCluster, redactor: Redactor) -> Finding:
+    category, score = guess_category(cluster.template)
+    template = redactor.redact(cluster.template)
+    refs = [cluster.first] if cluster.first == cluster.last else [cluster.first, cluster.last]
+    guessed = "" if category == UNCLASSIFIED else f" The wording is closest to category {category}."
+    return Finding(
+        id=f"mined-{number}",
+        category=category,
+        title=f"Unrecognised error ({cluster.count}x): {template[:160]}",
+        severity=Severity.HIGH
+        if cluster.level >= 3
+        else Severity.MEDIUM
+        if cluster.level == 2
+        else Severity.LOW,
+        evidence=[Evidence(source=r.source, line=r.line, text=redactor.redact(r.text)) for r in refs],
+        explanation="No known signature explains these lines; they were grouped by log-template mining "
+        f"because they look like errors and are unusual in this input.{guessed}",
+        fix="Read the quoted lines and what precedes them; if this is a known failure mode, add a signature "
+        "for it (docs/signatures.md) so the next diagnosis names it.",
+        references=[_runbook(category)] if category != UNCLASSIFIED else [],
+        confidence=round(min(0.2 + score / 100, 0.4), 2),
+        engine="mining",
+        role="cause",
+        occurrence=Occurrence(
+            count=cluster.count,
+            first_line=cluster.first.line,
+            last_line=cluster.last.line,
+            first_seen=cluster.first.timestamp,
+            last_seen=cluster.last.timestamp,
+            sources=sorted({cluster.first.source, cluster.last.source}),
+        ),
+    )
+
+
+def _runbook(category: str) -> Reference:
+    return Reference(title=f"Runbook: {taxonomy().get(category, category)}", path=runbook_path(category))

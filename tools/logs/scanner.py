@@ -1,0 +1,267 @@
+"""Scan inputs block by block and tally what the signatures and the miner need.
+
+The hot loop asks RE2 for the next line worth a look (one prefilter over raw
+bytes), and only that line is decoded and matched in detail. Memory stays
+bounded: tallies keep counts, the first and last occurrence and a few samples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from tools.logs.catalogue import CompiledCatalogue, Signature
+from tools.logs.kinds import KindGuess
+from tools.logs.normalize import ANSI_BYTES, find_timestamp, shorten, strip_prefix, template_key
+from tools.logs.sources import Window
+
+MAX_SAMPLES_PER_SOURCE = 2
+MAX_DECISIVE = 3
+MAX_TITLES_PER_SIGNATURE = 20
+MAX_UNEXPLAINED_TEMPLATES = 20_000
+
+
+@dataclass(frozen=True)
+class LineRef:
+    """A quoted line: where it is, what it says, when it happened."""
+
+    source: str
+    line: int
+    text: str
+    timestamp: str | None = None
+
+
+@dataclass
+class Tally:
+    """Everything seen of one signature with one rendered title."""
+
+    signature: int
+    title: str
+    count: int = 0
+    first: LineRef | None = None
+    last: LineRef | None = None
+    samples: dict[str, list[LineRef]] = field(default_factory=dict)
+    decisive: list[LineRef] = field(default_factory=list)
+    last_line_by_source: dict[str, int] = field(default_factory=dict)
+
+    def add(self, ref: LineRef, decisive: list[LineRef]) -> None:
+        """Count one more matching line."""
+        self.count += 1
+        if self.first is None:
+            self.first = ref
+        self.last = ref
+        per_source = self.samples.setdefault(ref.source, [])
+        if len(per_source) < MAX_SAMPLES_PER_SOURCE and all(s.text != ref.text for s in per_source):
+            per_source.append(ref)
+        for line in decisive:
+            if len(self.decisive) < MAX_DECISIVE and all(d.text != line.text for d in self.decisive):
+                self.decisive.append(line)
+        self.last_line_by_source[ref.source] = ref.line
+
+
+@dataclass
+class Unexplained:
+    """Error-like lines with the same template that no signature explains."""
+
+    template: str
+    count: int
+    first: LineRef
+    last: LineRef
+
+
+@dataclass
+class ScanState:
+    """What a scan of all inputs has gathered."""
+
+    tallies: dict[tuple[int, str], Tally] = field(default_factory=dict)
+    recovered_at: dict[tuple[int, str], int] = field(default_factory=dict)
+    unexplained: dict[str, Unexplained] = field(default_factory=dict)
+    unexplained_overflow: int = 0
+    titles_per_signature: dict[int, int] = field(default_factory=dict)
+
+
+class Scanner:
+    """Feeds windows of one input through the catalogue into a shared `ScanState`."""
+
+    def __init__(self, signatures: list[Signature], compiled: CompiledCatalogue, state: ScanState) -> None:
+        self.signatures = signatures
+        self.compiled = compiled
+        self.state = state
+
+    def scan(self, windows: Iterator[Window], source: str, kind: KindGuess) -> int:
+        """Scan every window of one input; return the number of lines it has."""
+        lines = 0
+        ends_with_newline = True
+        for window in windows:
+            data, scan_from, scan_to = _clean(window, kind.json_lines)
+            lines += data.count(b"\n", scan_from, scan_to)
+            if scan_to > scan_from:
+                ends_with_newline = data[scan_to - 1 : scan_to] == b"\n"
+            self._scan_region(data, scan_from, scan_to, window.first_line, source, kind)
+        return lines + (0 if ends_with_newline else 1)
+
+    def _scan_region(
+        self, data: bytes, scan_from: int, scan_to: int, first_line: int, source: str, kind: KindGuess
+    ) -> None:
+        prefilter = self.compiled.prefilter
+        position = scan_from
+        counted_to = 0
+        line_number = first_line
+        while position < scan_to:
+            match = prefilter.search(data, position, scan_to)
+            if match is None:
+                return
+            start = data.rfind(b"\n", 0, match.start()) + 1
+            end = data.find(b"\n", match.end())
+            if end == -1:
+                end = len(data)
+            line_number += data.count(b"\n", counted_to, start)
+            counted_to = start
+            focus = match.start() - start
+            raw = data[start:end]
+            if len(raw) > 4 * 2000:  # decode only the part around the match of a huge line
+                window_start = max(0, focus - 2000)
+                raw = raw[window_start : focus + 4000]
+                focus -= window_start
+            self._line(raw.decode("utf-8", "replace"), focus, line_number, data, start, end, source, kind)
+            position = end + 1
+
+    def _line(
+        self,
+        text: str,
+        focus: int,
+        number: int,
+        data: bytes,
+        start: int,
+        end: int,
+        source: str,
+        kind: KindGuess,
+    ) -> None:
+        text, timestamp = strip_prefix(text.rstrip("\r"))
+        text = shorten(text, focus)
+        ref = LineRef(source, number, text, timestamp or find_timestamp(text))
+        explained = False
+        seen_signatures: set[int] = set()
+        for index in self.compiled.matching(text):
+            pattern = self.compiled.refs[index]
+            signature = self.signatures[pattern.signature]
+            if pattern.is_recovery:
+                self.state.recovered_at[(pattern.signature, source)] = number
+                continue
+            if pattern.signature in seen_signatures or not kind.admits(signature.kinds):
+                continue
+            context = _Context(data, start, end, number)
+            if not self._context_holds(pattern.signature, signature, context):
+                continue
+            seen_signatures.add(pattern.signature)
+            explained = True
+            match = pattern.regex.search(text)
+            groups = {k: v for k, v in (match.groupdict() if match else {}).items() if v}
+            decisive = self._decisive(pattern.signature, signature, context, source)
+            self._tally(pattern.signature, signature, groups).add(ref, decisive)
+        if not explained and self.compiled.error_like.search(text):
+            self._unexplained(ref)
+
+    def _context_holds(self, index: int, signature: Signature, context: _Context) -> bool:
+        rule = signature.context
+        if rule is None or not (rule.requires or rule.excludes):
+            return True
+        around = context.lines(rule.before, rule.after)
+        joined = "\n".join(text for _, text in around)
+        if rule.requires and not any(r.search(joined) for r in self.compiled.context_requires[index]):
+            return False
+        return not any(r.search(joined) for r in self.compiled.context_excludes[index])
+
+    def _decisive(self, index: int, signature: Signature, context: _Context, source: str) -> list[LineRef]:
+        regex = self.compiled.context_decisive.get(index)
+        if regex is None or signature.context is None:
+            return []
+        for number, text in context.lines(0, signature.context.after, include_self=False):
+            if number > context.number and regex.search(text):
+                return [LineRef(source, number, shorten(strip_prefix(text)[0]))]
+        return []
+
+    def _tally(self, index: int, signature: Signature, groups: dict[str, str]) -> Tally:
+        title = _render_title(signature.title, groups)
+        key = (index, title)
+        tally = self.state.tallies.get(key)
+        if tally is None:
+            used = self.state.titles_per_signature.get(index, 0)
+            if used >= MAX_TITLES_PER_SIGNATURE:
+                title = _render_title(signature.title, {})
+                key = (index, title)
+                tally = self.state.tallies.get(key)
+            if tally is None:
+                self.state.titles_per_signature[index] = used + 1
+                tally = self.state.tallies[key] = Tally(index, title)
+        return tally
+
+    def _unexplained(self, ref: LineRef) -> None:
+        key = template_key(ref.text)
+        entry = self.state.unexplained.get(key)
+        if entry is not None:
+            entry.count += 1
+            entry.last = ref
+        elif len(self.state.unexplained) < MAX_UNEXPLAINED_TEMPLATES:
+            self.state.unexplained[key] = Unexplained(key, 1, ref, ref)
+        else:
+            self.state.unexplained_overflow += 1
+
+
+class _Context:
+    """Lazy access to the lines around a matched line inside a window."""
+
+    def __init__(self, data: bytes, start: int, end: int, number: int) -> None:
+        self.data, self.start, self.end, self.number = data, start, end, number
+
+    def lines(self, before: int, after: int, include_self: bool = True) -> list[tuple[int, str]]:
+        out: list[tuple[int, str]] = []
+        position = self.start
+        for offset in range(1, before + 1):
+            if position <= 0:
+                break
+            previous = self.data.rfind(b"\n", 0, position - 1) + 1
+            out.insert(0, (self.number - offset, self._decode(previous, position - 1)))
+            position = previous
+        if include_self:
+            out.append((self.number, self._decode(self.start, self.end)))
+        position = self.end
+        for offset in range(1, after + 1):
+            if position >= len(self.data):
+                break
+            following = self.data.find(b"\n", position + 1)
+            following = len(self.data) if following == -1 else following
+            out.append((self.number + offset, self._decode(position + 1, following)))
+            position = following
+        return out
+
+    def _decode(self, start: int, end: int) -> str:
+        return self.data[start : min(end, start + 4000)].decode("utf-8", "replace").rstrip("\r")
+
+
+class _KeepPlaceholder(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return f"<{key}>"
+
+
+def _render_title(template: str, groups: dict[str, str]) -> str:
+    try:
+        return template.format_map(_KeepPlaceholder({k: v[:120] for k, v in groups.items()}))
+    except (ValueError, IndexError):
+        return template
+
+
+def _clean(window: Window, json_lines: bool) -> tuple[bytes, int, int]:
+    """Remove colour codes (and JSON quote escapes) without moving line breaks."""
+    data = window.data
+    if b"\x1b" not in data and not (json_lines and b'\\"' in data):
+        return data, window.scan_from, window.scan_to
+    parts = [data[: window.scan_from], data[window.scan_from : window.scan_to], data[window.scan_to :]]
+    cleaned = [_clean_part(part, json_lines) for part in parts]
+    return b"".join(cleaned), len(cleaned[0]), len(cleaned[0]) + len(cleaned[1])
+
+
+def _clean_part(part: bytes, json_lines: bool) -> bytes:
+    if b"\x1b" in part:
+        part = ANSI_BYTES.sub(b"", part)
+    return part.replace(b'\\"', b'"') if json_lines else part
