@@ -94,9 +94,12 @@ def find_repo_config(start: Path | None = None) -> Path | None:
     directory = (start or Path.cwd()).resolve()
     for candidate in (directory, *directory.parents):
         path = candidate / REPO_CONFIG_NAME
-        if path.is_file():
-            return path
-        if (candidate / ".git").exists():
+        try:
+            if path.is_file():
+                return path
+            if (candidate / ".git").exists():
+                return None
+        except OSError:  # a directory we may not look into ends the search
             return None
     return None
 
@@ -122,7 +125,7 @@ def load_settings(flags: dict[str, Any] | None = None, start: Path | None = None
     layers: list[tuple[str, dict[str, Any]]] = [("command line", flags), ("env", _env_values())]
     if files.repo is not None:
         layers.append((str(files.repo), _read_toml(files.repo)))
-    if files.user.is_file():
+    if _is_file(files.user):
         layers.append((str(files.user), _read_toml(files.user)))
     merged: dict[str, Any] = {}
     for _, values in reversed(layers):
@@ -136,6 +139,13 @@ def load_settings(flags: dict[str, Any] | None = None, start: Path | None = None
         raise InputError(origin, f"setting {key!r}: {first['msg']}") from err
     sources = {path: _origin(layers, path) for path in _leaf_paths(settings.model_dump())}
     return LoadedSettings(settings=settings, sources=sources, files=files)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a folder on the way we may not enter: the file is out of reach, as if absent
+        return False
 
 
 def _env_values() -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import typer
 
@@ -39,7 +40,7 @@ def show(
         sys.stdout.write(f"{name:<{width}}  {value:<{value_width}}  {source}\n")
     files = loaded.files
     sys.stdout.write(f"\nrepository config: {files.repo or '(none found)'}\n")
-    sys.stdout.write(f"user config:       {files.user}{'' if files.user.is_file() else ' (absent)'}\n")
+    sys.stdout.write(f"user config:       {files.user}{'' if _exists(files.user) else ' (absent)'}\n")
 
 
 @app.command("path", help="Print the configuration files that apply here, one per line.")
@@ -51,3 +52,10 @@ def path() -> None:
     if files.repo:
         sys.stdout.write(f"{files.repo}\n")
     sys.stdout.write(f"{files.user}\n")
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False

@@ -187,13 +187,13 @@ def load_catalogue(extra_paths: Iterable[Path] = ()) -> Catalogue:
     bundled = knowledge_dir("signatures")
     for entry in sorted(bundled.iterdir(), key=lambda e: e.name):
         if entry.name.endswith((".yaml", ".yml")):
-            signatures.extend(_parse_file(entry, f"knowledge/signatures/{entry.name}"))
+            signatures.extend(parse_signature_file(entry, f"knowledge/signatures/{entry.name}"))
     for path in extra_paths:
         files = sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
         if not path.exists():
             raise InputError(str(path), "no such signature file or directory")
         for file in files:
-            signatures.extend(_parse_file(file, str(file)))
+            signatures.extend(parse_signature_file(file, str(file)))
     seen: set[str] = set()
     for signature in signatures:
         if signature.id in seen:
@@ -203,7 +203,8 @@ def load_catalogue(extra_paths: Iterable[Path] = ()) -> Catalogue:
     return Catalogue(signatures)
 
 
-def _parse_file(entry: Traversable | Path, shown: str) -> list[Signature]:
+def parse_signature_file(entry: Traversable | Path, shown: str) -> list[Signature]:
+    """Read one signature file; `shown` names it in errors."""
     try:
         raw = yaml.safe_load(entry.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:

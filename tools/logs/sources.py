@@ -61,9 +61,13 @@ def discover(paths: Sequence[str], include: Sequence[str] = (), exclude: Sequenc
                 seen_stdin = True
             continue
         path = Path(raw)
-        if not path.exists():
+        try:
+            exists, is_dir = path.exists(), path.is_dir()
+        except PermissionError as err:
+            raise InputError(raw, "permission denied") from err
+        if not exists:
             raise InputError(raw, "no such file or directory")
-        if path.is_dir():
+        if is_dir:
             walked = _walk_directory(path, include, exclude, found.notes)
             if not walked:
                 raise InputError(

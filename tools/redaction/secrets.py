@@ -61,7 +61,11 @@ class Redactor:
         return "\n".join(self._redact_line(line) for line in lines)
 
     def _redact_line(self, line: str) -> str:
-        found = {value for value in _detect_with_library(line) if not _follows_reference_key(line, value)}
+        found = {
+            value
+            for kind, value in _detect_with_library(line)
+            if kind != "Secret Keyword" or not _follows_reference_key(line, value)
+        }
         for pattern in _OWN_PATTERNS:
             for match in pattern.finditer(line):
                 value = match.group("secret")
@@ -107,13 +111,13 @@ def _worth_remembering(value: str) -> bool:
     return len(value) >= 8 and not value.isalpha()
 
 
-def _detect_with_library(line: str) -> list[str]:
-    values: list[str] = []
+def _detect_with_library(line: str) -> list[tuple[str, str]]:
+    values: list[tuple[str, str]] = []
     for plugin in _library_plugins():
         for secret in plugin.analyze_line(filename="input.yaml", line=line, line_number=1, context=None):
             value = getattr(secret, "secret_value", None)
             if value:
-                values.append(str(value))
+                values.append((str(secret.type), str(value)))
     return values
 
 

@@ -1,0 +1,33 @@
+"""Shared fixtures: an isolated user configuration and small catalogues."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tools.logs.catalogue import Catalogue, parse_signature_file
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_config(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """No test reads the developer's own ~/.config/shipmate or SHIPMATE_* variables."""
+    home = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    for name in list(__import__("os").environ):
+        if name.startswith("SHIPMATE_"):
+            monkeypatch.delenv(name)
+    yield home
+
+
+@pytest.fixture(scope="session")
+def mini_catalogue() -> Catalogue:
+    """Seven purpose-written signatures, independent of the bundled catalogue's tuning."""
+    path = DATA / "mini-signatures.yaml"
+    return Catalogue(parse_signature_file(path, str(path)))
