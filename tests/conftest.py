@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
 from pathlib import Path
 
 import pytest
@@ -20,10 +20,10 @@ def isolated_user_config(
     """No test reads the developer's own ~/.config/shipmate or SHIPMATE_* variables."""
     home = tmp_path_factory.mktemp("xdg")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
-    for name in list(__import__("os").environ):
+    for name in list(os.environ):
         if name.startswith("SHIPMATE_"):
             monkeypatch.delenv(name)
-    yield home
+    return home
 
 
 @pytest.fixture(scope="session")

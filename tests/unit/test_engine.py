@@ -71,7 +71,7 @@ def test_repeats_are_aggregated_with_counts_and_first_last(tmp_path: Path, mini_
     assert (finding.occurrence.first_line, finding.occurrence.last_line) == (1, 30)
     assert finding.occurrence.first_seen == "2024-05-01T12:00:10Z"
     assert finding.occurrence.last_seen == "2024-05-01T12:00:39Z"
-    assert [e.line for e in finding.evidence][0] == 1
+    assert finding.evidence[0].line == 1
     assert finding.evidence[-1].line == 30
 
 
