@@ -22,14 +22,14 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 ## demo: diagnose a bundled example and list the others
 demo: setup
-	@$(RUN)/python -m assistant.demo
+	@$(RUN)/python examples/demo.py
 
 ## test: lint, type-check, the test suite and the diagnosis eval with its thresholds
 test: lint typecheck unit
 
 lint: setup
-	$(RUN)/ruff check assistant tools tests evals
-	$(RUN)/ruff format --check assistant tools tests evals
+	$(RUN)/ruff check assistant tools tests evals examples/demo.py
+	$(RUN)/ruff format --check assistant tools tests evals examples/demo.py
 
 typecheck: setup
 	$(RUN)/mypy

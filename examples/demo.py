@@ -1,0 +1,32 @@
+"""`make demo`: diagnose one bundled example, then list the others with their commands."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+SHOWN = "k8s-missing-secret"
+
+
+def main() -> None:
+    index = yaml.safe_load((HERE / "index.yaml").read_text(encoding="utf-8"))["examples"]
+    shown = next(e for e in index if e["name"] == SHOWN)
+    print(f"$ shipmate diagnose examples/{SHOWN}/   # {shown['title']}\n", flush=True)
+    target = os.path.relpath(HERE / SHOWN)
+    subprocess.run([sys.executable, "-m", "assistant.cli.app", "diagnose", target], check=False)
+    print("\nMore bundled scenarios (try --format markdown, --format json or -v):\n")
+    for example in index:
+        if example["name"] != SHOWN:
+            print(f"  shipmate diagnose examples/{example['name']}/")
+            print(f"      {example['title']}  [{example['platform']}]")
+    print("\nThe evidence pack an LLM would be given (budget 600 tokens):")
+    print(f"  shipmate diagnose examples/{SHOWN}/ --context-budget 600")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""The JSON output is a documented contract: the committed schema matches, and real output validates."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+
+from assistant.schema import render
+from tests.conftest import REPO
+
+SCHEMA_FILE = REPO / "docs" / "schema" / "diagnosis.schema.json"
+
+
+def test_committed_schema_is_current() -> None:
+    assert SCHEMA_FILE.read_text() == render("diagnosis.schema.json"), "run: python -m assistant.schema"
+
+
+def test_documentation_names_every_top_level_field() -> None:
+    doc = (REPO / "docs" / "output-schema.md").read_text()
+    schema = json.loads(SCHEMA_FILE.read_text())
+    for name in [*schema["properties"], *schema["$defs"]["Finding"]["properties"]]:
+        assert f"`{name}`" in doc, name
+
+
+def test_real_output_validates(tmp_path: Path) -> None:
+    log = tmp_path / "describe.txt"
+    log.write_text(
+        'Name: a\nNamespace: b\nEvents:\n  Warning  Failed  1m  kubelet  Error: secret "x" not found\n'
+        "FATAL: ledger checksum mismatch in shard 4, refusing to start\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant.cli.app", "diagnose", "-f", "json", str(log)],
+        capture_output=True,
+        check=False,
+        cwd=REPO,
+    )
+    document = json.loads(out.stdout)
+    jsonschema.validate(document, json.loads(SCHEMA_FILE.read_text()))
+    assert {f["engine"] for f in document["findings"]} == {"signature", "mining"}
