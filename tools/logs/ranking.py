@@ -17,6 +17,8 @@ from tools.redaction.secrets import Redactor
 from tools.resources import runbook_path, taxonomy
 
 MAX_EVIDENCE = 6
+MAX_EVIDENCE_MERGED = 10
+MERGED_EVIDENCE_PER_FINDING = 2
 _ROLE_RANK = {"cause": 4, "mined": 3, "mined-low": 1.5, "symptom": 2, "context": 0}
 
 
@@ -41,7 +43,40 @@ def rank_findings(
             ((_ROLE_RANK[role_key], 0, finding.severity.rank, -_order(cluster.first, source_order)), finding)
         )
     scored.sort(key=lambda item: item[0], reverse=True)
-    return [finding for _, finding in scored]
+    return _merge_same_category([finding for _, finding in scored])
+
+
+def _merge_same_category(findings: list[Finding]) -> list[Finding]:
+    """Fold other signatures of a cause's category into it: one root cause, all its evidence.
+
+    A second signature of the same category corroborates the cause (`Exit Code: 137` next
+    to `OOMKilled`); a symptom of the same category is explained by it. Findings of the
+    same signature (another Secret's name) and recovered or mined ones stay separate.
+    """
+    primaries: dict[str, Finding] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        primary = primaries.get(finding.category)
+        mergeable = finding.engine == "signature" and finding.role in ("cause", "symptom")
+        if primary is not None and mergeable and finding.id != primary.id:
+            _absorb(primary, finding)
+            continue
+        kept.append(finding)
+        if mergeable and finding.role == "cause" and finding.category not in primaries:
+            primaries[finding.category] = finding
+    return kept
+
+
+def _absorb(primary: Finding, other: Finding) -> None:
+    verb = "Explains the symptom" if other.role == "symptom" else "Corroborated by"
+    primary.notes.append(f"{verb} {other.id}: {other.title}")
+    seen = {(e.source, e.line) for e in primary.evidence}
+    added = [e for e in other.evidence if (e.source, e.line) not in seen][:MERGED_EVIDENCE_PER_FINDING]
+    if added and len(primary.evidence) < MAX_EVIDENCE_MERGED:
+        room = MAX_EVIDENCE_MERGED - len(primary.evidence)
+        primary.evidence = sorted([*primary.evidence, *added[:room]], key=lambda e: (e.source, e.line))
+    if other.role == "cause":
+        primary.confidence = round(min(primary.confidence + 0.03, 0.99), 2)
 
 
 def _order(ref: LineRef | None, source_order: dict[str, int]) -> float:

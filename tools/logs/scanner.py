@@ -178,7 +178,7 @@ class Scanner:
             return []
         for number, text in context.lines(0, signature.context.after, include_self=False):
             if number > context.number and regex.search(text):
-                return [LineRef(source, number, shorten(strip_prefix(text)[0]))]
+                return [LineRef(source, number, shorten(text))]
         return []
 
     def _tally(self, index: int, signature: Signature, groups: dict[str, str]) -> Tally:
@@ -236,7 +236,8 @@ class _Context:
         return out
 
     def _decode(self, start: int, end: int) -> str:
-        return self.data[start : min(end, start + 4000)].decode("utf-8", "replace").rstrip("\r")
+        text = self.data[start : min(end, start + 4000)].decode("utf-8", "replace").rstrip("\r")
+        return strip_prefix(text)[0]
 
 
 class _KeepPlaceholder(dict[str, str]):
