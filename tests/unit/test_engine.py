@@ -148,3 +148,12 @@ def test_gzip_and_invalid_utf8(tmp_path: Path, mini_catalogue: Catalogue) -> Non
     findings = diagnose([str(path)], catalogue=mini_catalogue).findings
     assert findings[0].category == "container.config.missing_secret"
     assert "\ufffd" in findings[0].title
+
+
+def test_a_pattern_starting_with_whitespace_still_finds_its_own_line(
+    tmp_path: Path, mini_catalogue: Catalogue
+) -> None:
+    text = "    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137\n"
+    finding = _run(tmp_path, mini_catalogue, text)[0]
+    assert finding.id == "t.oom-reason"
+    assert finding.evidence[0].line == 2

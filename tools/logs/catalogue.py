@@ -111,6 +111,7 @@ class CompiledCatalogue:
 
         options = re2.Options()
         options.max_mem = 256 << 20
+        options.never_nl = True  # a match never spans lines, even for `\s` or `[^"]`
         self.refs: list[PatternRef] = []
         self.line_set = re2.Set.SearchSet(options)
         prefilter_parts: list[str] = []
