@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from typing import Any
 
 import yaml
 
@@ -38,3 +39,19 @@ def taxonomy_groups() -> dict[str, str]:
 def runbook_path(category: str) -> str:
     """The package-relative path of a category's runbook."""
     return f"knowledge/runbooks/{category}.md"
+
+
+@lru_cache(maxsize=1)
+def _ranking_rules() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(knowledge_dir("ranking.yaml").read_text(encoding="utf-8"))
+    return loaded
+
+
+def causality() -> dict[str, frozenset[str]]:
+    """For each category, the categories a cause of it explains (knowledge/ranking.yaml)."""
+    return {cause: frozenset(effects) for cause, effects in _ranking_rules()["explains"].items()}
+
+
+def category_recovery() -> dict[str, list[str]]:
+    """Recovery patterns shared by every signature of a category (knowledge/ranking.yaml)."""
+    return {category: list(patterns) for category, patterns in _ranking_rules()["recovery"].items()}

@@ -33,6 +33,16 @@ def test_cause_ranks_above_the_symptom_it_explains(tmp_path: Path, mini_catalogu
     findings = _run(tmp_path, mini_catalogue, DESCRIBE)
     assert findings[0].category == "container.config.missing_secret"
     assert findings[0].title == 'Secret "db-creds" not found'
+    # the CrashLoopBackOff a few lines away is explained by the cause: its line joins the evidence
+    assert any(note.startswith("Explains the symptom t.crashloop") for note in findings[0].notes)
+    assert {e.line for e in findings[0].evidence} >= {6, 11}
+    assert all(f.id != "t.crashloop" for f in findings)
+
+
+def test_a_distant_symptom_stays_listed_below_the_cause(tmp_path: Path, mini_catalogue: Catalogue) -> None:
+    text = "CrashLoopBackOff\n" + "filler line\n" * 60 + 'Error: secret "db-creds" not found\n'
+    findings = _run(tmp_path, mini_catalogue, text)
+    assert findings[0].id == "t.secret"
     symptom = next(f for f in findings if f.id == "t.crashloop")
     assert symptom.role == "symptom"
     assert findings.index(symptom) > 0

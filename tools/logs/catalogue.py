@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from tools.errors import InputError
 from tools.findings import Severity
 from tools.logs.kinds import SourceKind
-from tools.resources import knowledge_dir, taxonomy
+from tools.resources import category_recovery, knowledge_dir, taxonomy
 
 # Words that make a line worth mining when no signature explains it.
 ERROR_LIKE = (
@@ -40,7 +40,12 @@ class ContextRule(BaseModel):
     after: int = Field(default=0, ge=0, le=30)
     requires: list[str] = Field(default_factory=list)
     excludes: list[str] = Field(default_factory=list)
-    decisive: str | None = None
+    decisive: list[str] = Field(default_factory=list)
+
+    @field_validator("decisive", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value or []
 
 
 class Signature(BaseModel):
@@ -144,7 +149,7 @@ class CompiledCatalogue:
             if s.context
         }
         self.context_decisive = {
-            i: re2.compile(f"(?i){s.context.decisive}")
+            i: [re2.compile(f"(?i){p}") for p in s.context.decisive]
             for i, s in enumerate(signatures)
             if s.context and s.context.decisive
         }
@@ -195,6 +200,13 @@ def load_catalogue(extra_paths: Iterable[Path] = ()) -> Catalogue:
             raise InputError(str(path), "no such signature file or directory")
         for file in files:
             signatures.extend(parse_signature_file(file, str(file)))
+    shared_recovery = category_recovery()
+    signatures = [
+        s.model_copy(update={"recovery": [*s.recovery, *shared_recovery[s.category]]})
+        if s.category in shared_recovery and s.role == "cause"
+        else s
+        for s in signatures
+    ]
     seen: set[str] = set()
     for signature in signatures:
         if signature.id in seen:
@@ -230,7 +242,7 @@ def _check_compiles(signatures: list[Signature]) -> None:
 
     for signature in signatures:
         rule = signature.context
-        extra = [*rule.requires, *rule.excludes, *([rule.decisive] if rule.decisive else [])] if rule else []
+        extra = [*rule.requires, *rule.excludes, *rule.decisive] if rule else []
         for pattern in [*signature.patterns, *signature.recovery, *extra]:
             try:
                 re2.compile(pattern)

@@ -23,7 +23,10 @@ _LEVEL_WORDS = (
         ),
     ),
 )
-_BENIGN = re.compile(r"(?i)\b(?:0 errors?|no errors?|errors?=0|failed=0|0 failed|without errors?)\b")
+_BENIGN = re.compile(
+    r"(?i)\b(?:0 errors?|no errors?|errors?=0|failed=0|0 failed|without errors?)\b"
+    r"|#failure=|failure_?threshold"
+)
 
 
 @dataclass

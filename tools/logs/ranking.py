@@ -14,12 +14,14 @@ from tools.logs.classify import UNCLASSIFIED, guess_category
 from tools.logs.mining import MinedCluster
 from tools.logs.scanner import LineRef, ScanState, Tally
 from tools.redaction.secrets import Redactor
-from tools.resources import runbook_path, taxonomy
+from tools.resources import causality, runbook_path, taxonomy
 
 MAX_EVIDENCE = 6
 MAX_EVIDENCE_MERGED = 10
 MERGED_EVIDENCE_PER_FINDING = 2
-_ROLE_RANK = {"cause": 4, "mined": 3, "mined-low": 1.5, "symptom": 2, "context": 0}
+GENERIC_PRIORITY = 45  # signatures at or below this name a consequence more than a cause
+NEAR_LINES = 30
+_ROLE_RANK = {"cause": 4, "explained": 3.5, "mined": 3, "mined-low": 1.5, "symptom": 2, "context": 0}
 
 
 def rank_findings(
@@ -42,8 +44,65 @@ def rank_findings(
         scored.append(
             ((_ROLE_RANK[role_key], 0, finding.severity.rank, -_order(cluster.first, source_order)), finding)
         )
+    _demote_explained(scored)
     scored.sort(key=lambda item: item[0], reverse=True)
-    return _merge_same_category([finding for _, finding in scored])
+    priorities = {s.id: s.priority for s in signatures}
+    merged = _merge_same_category([finding for _, finding in scored])
+    return _link_nearby_consequences(merged, priorities)
+
+
+def _demote_explained(scored: list[tuple[tuple[float, ...], Finding]]) -> None:
+    """Rank a cause below the causes that explain it (knowledge/causality.yaml)."""
+    graph = causality()
+    present = {f.category: f for _, f in scored if f.role == "cause" and f.engine == "signature"}
+    for index, (key, finding) in enumerate(scored):
+        if finding.role != "cause" or finding.engine != "signature":
+            continue
+        explainer = next(
+            (cause for category, cause in present.items() if finding.category in graph.get(category, ())),
+            None,
+        )
+        if explainer is not None:
+            finding.notes.append(f"Likely a consequence of {explainer.category} ({explainer.title}).")
+            scored[index] = ((_ROLE_RANK["explained"], *key[1:]), finding)
+
+
+def _link_nearby_consequences(findings: list[Finding], priorities: dict[str, int]) -> list[Finding]:
+    """Fold generic findings (symptoms, bare tracebacks) into a specific cause they sit next to.
+
+    A traceback or an exit code within a few lines of a specific cause in the same input
+    is that cause's consequence: its lines become the cause's evidence.
+    """
+    causes: list[Finding] = []
+    kept: list[Finding] = []
+    for finding in findings:
+        generic = finding.engine == "signature" and (
+            finding.role == "symptom"
+            or (finding.role == "cause" and priorities.get(finding.id, 100) <= GENERIC_PRIORITY)
+        )
+        owner = next((cause for cause in causes if generic and _explains_nearby(cause, finding)), None)
+        if owner is not None:
+            _absorb(owner, finding)
+            continue
+        kept.append(finding)
+        if (
+            finding.role == "cause"
+            and finding.engine == "signature"
+            and priorities.get(finding.id, 0) > GENERIC_PRIORITY
+        ):
+            causes.append(finding)
+    return kept
+
+
+def _explains_nearby(cause: Finding, other: Finding) -> bool:
+    """A nearby symptom is the cause's consequence; a nearby generic cause only if the graph says so."""
+    if other.role == "cause" and other.category not in causality().get(cause.category, ()):
+        return False
+    return any(
+        a.source == b.source and abs(a.line - b.line) <= NEAR_LINES
+        for a in cause.evidence
+        for b in other.evidence
+    )
 
 
 def _merge_same_category(findings: list[Finding]) -> list[Finding]:

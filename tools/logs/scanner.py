@@ -7,16 +7,18 @@ bounded: tallies keep counts, the first and last occurrence and a few samples.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tools.logs.catalogue import CompiledCatalogue, Signature
-from tools.logs.kinds import KindGuess
+from tools.logs.kinds import KindGuess, SourceKind
 from tools.logs.normalize import ANSI_BYTES, find_timestamp, shorten, strip_prefix, template_key
 from tools.logs.sources import Window
 
 MAX_SAMPLES_PER_SOURCE = 2
-MAX_DECISIVE = 3
+MAX_DECISIVE = 5
+DECISIVE_PER_RULE = 2
 MAX_TITLES_PER_SIGNATURE = 20
 MAX_UNEXPLAINED_TEMPLATES = 20_000
 
@@ -157,7 +159,7 @@ class Scanner:
             explained = True
             match = pattern.regex.search(text)
             groups = {k: v for k, v in (match.groupdict() if match else {}).items() if v}
-            decisive = self._decisive(pattern.signature, signature, context, source)
+            decisive = self._decisive(pattern.signature, signature, context, source, kind, text)
             self._tally(pattern.signature, signature, groups).add(ref, decisive)
         if not explained and self.compiled.error_like.search(text):
             self._unexplained(ref)
@@ -172,14 +174,26 @@ class Scanner:
             return False
         return not any(r.search(joined) for r in self.compiled.context_excludes[index])
 
-    def _decisive(self, index: int, signature: Signature, context: _Context, source: str) -> list[LineRef]:
-        regex = self.compiled.context_decisive.get(index)
-        if regex is None or signature.context is None:
-            return []
-        for number, text in context.lines(0, signature.context.after, include_self=False):
-            if number > context.number and regex.search(text):
-                return [LineRef(source, number, shorten(text))]
-        return []
+    def _decisive(
+        self, index: int, signature: Signature, context: _Context, source: str, kind: KindGuess, text: str
+    ) -> list[LineRef]:
+        """Lines after the match that carry its specifics: signature rules, then terraform's error box."""
+        found: list[LineRef] = []
+        regexes = self.compiled.context_decisive.get(index, [])
+        if regexes and signature.context is not None:
+            after = context.lines(0, signature.context.after, include_self=False)
+            for regex in regexes:
+                matches = [(n, t) for n, t in after if regex.search(t)][:DECISIVE_PER_RULE]
+                found.extend(
+                    LineRef(source, n, shorten(t)) for n, t in matches if all(ref.line != n for ref in found)
+                )
+        if SourceKind.TERRAFORM in kind.traits and _TF_ERROR.match(text):
+            found.extend(
+                LineRef(source, number, shorten(line))
+                for number, line in _terraform_box_details(context.lines(0, 25, include_self=False))
+                if all(ref.line != number for ref in found)
+            )
+        return found
 
     def _tally(self, index: int, signature: Signature, groups: dict[str, str]) -> Tally:
         title = _render_title(signature.title, groups)
@@ -238,6 +252,25 @@ class _Context:
     def _decode(self, start: int, end: int) -> str:
         text = self.data[start : min(end, start + 4000)].decode("utf-8", "replace").rstrip("\r")
         return strip_prefix(text)[0]
+
+
+_TF_ERROR = re.compile(r"^(?:│ )?Error: ")
+_TF_SOURCE_LINE = re.compile(r"^│\s+\d+:")
+_TF_DETAIL = re.compile(r"^│ (?!Error:|Warning:)[A-Z]")
+
+
+def _terraform_box_details(after: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """In terraform's `╷ │ Error: ... ╵` box: the quoted source line and the first detail sentence."""
+    source: list[tuple[int, str]] = []
+    details: list[tuple[int, str]] = []
+    for number, line in after:
+        if line.startswith("╵") or _TF_ERROR.match(line):
+            break
+        if not source and _TF_SOURCE_LINE.match(line):
+            source.append((number, line))
+        elif len(details) < DECISIVE_PER_RULE and _TF_DETAIL.match(line):
+            details.append((number, line))
+    return sorted(source + details)
 
 
 class _KeepPlaceholder(dict[str, str]):
