@@ -30,7 +30,8 @@ def test_real_output_validates(tmp_path: Path) -> None:
     log = tmp_path / "describe.txt"
     log.write_text(
         'Name: a\nNamespace: b\nEvents:\n  Warning  Failed  1m  kubelet  Error: secret "x" not found\n'
-        "FATAL: ledger checksum mismatch in shard 4, refusing to start\n"
+        + "INFO still running\n" * 10
+        + "FATAL: ledger checksum mismatch in shard 4, refusing to start\n"
     )
     out = subprocess.run(
         [sys.executable, "-m", "assistant.cli.app", "diagnose", "-f", "json", str(log)],

@@ -85,14 +85,34 @@ def test_repeats_are_aggregated_with_counts_and_first_last(tmp_path: Path, mini_
     assert finding.evidence[-1].line == 30
 
 
-def test_traceback_quotes_the_decisive_exception_line(tmp_path: Path, mini_catalogue: Catalogue) -> None:
+def test_traceback_quotes_the_innermost_frame_and_the_exception(
+    tmp_path: Path, mini_catalogue: Catalogue
+) -> None:
     text = 'boot\nTraceback (most recent call last):\n  File "/app/main.py", line 3, in <module>\n'
-    text += "    main()\nKeyError: 'DATABASE_URL'\n"
+    text += '    main()\n  File "/app/config.py", line 9, in main\n    url = os.environ["DATABASE_URL"]\n'
+    text += "KeyError: 'DATABASE_URL'\nshutting down\n"
     finding = _run(tmp_path, mini_catalogue, text)[0]
     assert [(e.line, e.text) for e in finding.evidence] == [
         (2, "Traceback (most recent call last):"),
-        (5, "KeyError: 'DATABASE_URL'"),
+        (5, '  File "/app/config.py", line 9, in main'),
+        (7, "KeyError: 'DATABASE_URL'"),
     ]
+
+
+def test_terraform_box_details_are_quoted(tmp_path: Path, mini_catalogue: Catalogue) -> None:
+    box = [
+        "Terraform will perform the following actions:",
+        "╷",
+        "│ Error: Error acquiring the state lock",
+        "│ ",
+        "│ Error message: operation error DynamoDB: PutItem, https response error",
+        "│ StatusCode: 400, RequestID: 0KQ",
+        "│ ConditionalCheckFailedException: The conditional request failed",
+        "│ Lock Info:",
+        "╵",
+    ]
+    finding = _run(tmp_path, mini_catalogue, "\n".join(box) + "\n")[0]
+    assert [e.line for e in finding.evidence] == [3, 5, 7]
 
 
 def test_signature_limited_to_a_kind_ignores_other_inputs(tmp_path: Path, mini_catalogue: Catalogue) -> None:
@@ -167,3 +187,24 @@ def test_a_pattern_starting_with_whitespace_still_finds_its_own_line(
     finding = _run(tmp_path, mini_catalogue, text)[0]
     assert finding.id == "t.oom-reason"
     assert finding.evidence[0].line == 2
+
+
+def test_go_panic_block_quotes_the_first_application_frame() -> None:
+    from tools.logs.blocks import block_reach
+
+    after = list(
+        enumerate(
+            [
+                "",
+                "goroutine 187 [running]:",
+                "runtime/debug.Stack()",
+                "\t/usr/local/go/src/runtime/panic.go:770 +0x132",
+                "main.(*Planner).Plan(0x0)",
+                "\t/src/internal/dispatch/planner.go:214 +0x5c",
+            ],
+            start=11,
+        )
+    )
+    reach = block_reach("panic: runtime error: invalid memory address or nil pointer dereference")
+    assert reach is not None
+    assert reach[1](after) == [(16, "\t/src/internal/dispatch/planner.go:214 +0x5c")]

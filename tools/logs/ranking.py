@@ -17,10 +17,11 @@ from tools.redaction.secrets import Redactor
 from tools.resources import causality, runbook_path, taxonomy
 
 MAX_EVIDENCE = 6
-MAX_EVIDENCE_MERGED = 10
-MERGED_EVIDENCE_PER_FINDING = 2
+MAX_EVIDENCE_MERGED = 12
+MERGED_EVIDENCE_PER_FINDING = 3
 GENERIC_PRIORITY = 45  # signatures at or below this name a consequence more than a cause
 NEAR_LINES = 30
+SAME_EVENT_LINES = 3  # an unexplained error line this close to a cause is part of the same event
 _ROLE_RANK = {"cause": 4, "explained": 3.5, "mined": 3, "mined-low": 1.5, "symptom": 2, "context": 0}
 
 
@@ -48,7 +49,10 @@ def rank_findings(
     scored.sort(key=lambda item: item[0], reverse=True)
     priorities = {s.id: s.priority for s in signatures}
     merged = _merge_same_category([finding for _, finding in scored])
-    return _link_nearby_consequences(merged, priorities)
+    linked = _link_nearby_consequences(merged, priorities)
+    for finding in linked:  # evidence was kept most telling first; show it in reading order
+        finding.evidence = sorted(finding.evidence, key=lambda e: (source_order.get(e.source, 0), e.line))
+    return linked
 
 
 def _demote_explained(scored: list[tuple[tuple[float, ...], Finding]]) -> None:
@@ -68,19 +72,16 @@ def _demote_explained(scored: list[tuple[tuple[float, ...], Finding]]) -> None:
 
 
 def _link_nearby_consequences(findings: list[Finding], priorities: dict[str, int]) -> list[Finding]:
-    """Fold generic findings (symptoms, bare tracebacks) into a specific cause they sit next to.
+    """Fold generic findings into a specific cause they sit next to.
 
-    A traceback or an exit code within a few lines of a specific cause in the same input
-    is that cause's consequence: its lines become the cause's evidence.
+    A symptom or a bare traceback within a few lines of a specific cause in the same
+    input is that cause's consequence, and an unexplained error line right beside it is
+    part of the same event: their lines become the cause's evidence.
     """
     causes: list[Finding] = []
     kept: list[Finding] = []
     for finding in findings:
-        generic = finding.engine == "signature" and (
-            finding.role == "symptom"
-            or (finding.role == "cause" and priorities.get(finding.id, 100) <= GENERIC_PRIORITY)
-        )
-        owner = next((cause for cause in causes if generic and _explains_nearby(cause, finding)), None)
+        owner = next((cause for cause in causes if _belongs_to(cause, finding, priorities)), None)
         if owner is not None:
             _absorb(owner, finding)
             continue
@@ -92,6 +93,23 @@ def _link_nearby_consequences(findings: list[Finding], priorities: dict[str, int
         ):
             causes.append(finding)
     return kept
+
+
+def _belongs_to(cause: Finding, other: Finding, priorities: dict[str, int]) -> bool:
+    if other.engine == "mining":
+        return _within(cause, other, SAME_EVENT_LINES)
+    generic = other.role == "symptom" or (
+        other.role == "cause" and priorities.get(other.id, 100) <= GENERIC_PRIORITY
+    )
+    return generic and _explains_nearby(cause, other)
+
+
+def _within(cause: Finding, other: Finding, distance: int) -> bool:
+    return any(
+        a.source == b.source and abs(a.line - b.line) <= distance
+        for a in cause.evidence
+        for b in other.evidence
+    )
 
 
 def _explains_nearby(cause: Finding, other: Finding) -> bool:
@@ -127,13 +145,14 @@ def _merge_same_category(findings: list[Finding]) -> list[Finding]:
 
 
 def _absorb(primary: Finding, other: Finding) -> None:
-    verb = "Explains the symptom" if other.role == "symptom" else "Corroborated by"
+    verb = {"symptom": "Explains the symptom", "cause": "Corroborated by"}[other.role]
+    if other.engine == "mining":
+        verb = "Same event as the unrecognised error"
     primary.notes.append(f"{verb} {other.id}: {other.title}")
     seen = {(e.source, e.line) for e in primary.evidence}
     added = [e for e in other.evidence if (e.source, e.line) not in seen][:MERGED_EVIDENCE_PER_FINDING]
-    if added and len(primary.evidence) < MAX_EVIDENCE_MERGED:
-        room = MAX_EVIDENCE_MERGED - len(primary.evidence)
-        primary.evidence = sorted([*primary.evidence, *added[:room]], key=lambda e: (e.source, e.line))
+    room = max(0, MAX_EVIDENCE_MERGED - len(primary.evidence))
+    primary.evidence = [*primary.evidence, *added[:room]]
     if other.role == "cause":
         primary.confidence = round(min(primary.confidence + 0.03, 0.99), 2)
 
@@ -199,18 +218,18 @@ def _from_tally(
 
 def _evidence(tally: Tally, redactor: Redactor) -> list[Evidence]:
     chosen: list[LineRef] = []
-    candidates = [
+    candidates = [  # most telling first: the match, the lines that carry its details, the latest
         *([tally.first] if tally.first else []),
+        *([tally.worst] if tally.worst else []),
         *tally.decisive,
-        *(ref for refs in tally.samples.values() for ref in refs),
         *([tally.last] if tally.last else []),
+        *(ref for refs in tally.samples.values() for ref in refs),
     ]
     for ref in candidates:
         if len(chosen) >= MAX_EVIDENCE:
             break
         if all((ref.source, ref.line) != (c.source, c.line) for c in chosen):
             chosen.append(ref)
-    chosen.sort(key=lambda ref: (ref.source, ref.line))
     return [Evidence(source=ref.source, line=ref.line, text=redactor.redact(ref.text)) for ref in chosen]
 
 

@@ -11,13 +11,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from tools.logs.blocks import block_reach
 from tools.logs.catalogue import CompiledCatalogue, Signature
-from tools.logs.kinds import KindGuess, SourceKind
+from tools.logs.kinds import KindGuess
 from tools.logs.normalize import ANSI_BYTES, find_timestamp, shorten, strip_prefix, template_key
 from tools.logs.sources import Window
 
-MAX_SAMPLES_PER_SOURCE = 2
-MAX_DECISIVE = 5
+MAX_SAMPLES_PER_SOURCE = 3
+MAX_DECISIVE = 6
 DECISIVE_PER_RULE = 2
 MAX_TITLES_PER_SIGNATURE = 20
 MAX_UNEXPLAINED_TEMPLATES = 20_000
@@ -45,6 +46,7 @@ class Tally:
     samples: dict[str, list[LineRef]] = field(default_factory=dict)
     decisive: list[LineRef] = field(default_factory=list)
     last_line_by_source: dict[str, int] = field(default_factory=dict)
+    worst: LineRef | None = None  # the first occurrence logged at error level or above
 
     def add(self, ref: LineRef, decisive: list[LineRef]) -> None:
         """Count one more matching line."""
@@ -59,6 +61,13 @@ class Tally:
             if len(self.decisive) < MAX_DECISIVE and all(d.text != line.text for d in self.decisive):
                 self.decisive.append(line)
         self.last_line_by_source[ref.source] = ref.line
+        if self.worst is None and ref is not self.first and _ERROR_LEVEL.search(ref.text):
+            self.worst = ref
+
+
+_ERROR_LEVEL = re.compile(
+    r"\b(?:ERROR|FATAL|CRITICAL|PANIC|SEVERE)\b|\blevel(?:name)?\W{1,4}(?:error|fatal|critical)\b|^[EF]\d{4} "
+)
 
 
 @dataclass
@@ -177,20 +186,24 @@ class Scanner:
     def _decisive(
         self, index: int, signature: Signature, context: _Context, source: str, kind: KindGuess, text: str
     ) -> list[LineRef]:
-        """Lines after the match that carry its specifics: signature rules, then terraform's error box."""
+        """Lines after the match that carry its specifics: signature rules, then the error block's details."""
         found: list[LineRef] = []
         regexes = self.compiled.context_decisive.get(index, [])
         if regexes and signature.context is not None:
             after = context.lines(0, signature.context.after, include_self=False)
+            before = context.lines(signature.context.before, 0, include_self=False)[::-1]  # nearest first
             for regex in regexes:
                 matches = [(n, t) for n, t in after if regex.search(t)][:DECISIVE_PER_RULE]
+                matches = matches or [(n, t) for n, t in before if regex.search(t)][:DECISIVE_PER_RULE]
                 found.extend(
                     LineRef(source, n, shorten(t)) for n, t in matches if all(ref.line != n for ref in found)
                 )
-        if SourceKind.TERRAFORM in kind.traits and _TF_ERROR.match(text):
+        block = block_reach(text)
+        if block is not None:
+            reach, extract = block
             found.extend(
                 LineRef(source, number, shorten(line))
-                for number, line in _terraform_box_details(context.lines(0, 25, include_self=False))
+                for number, line in extract(context.lines(0, reach, include_self=False))
                 if all(ref.line != number for ref in found)
             )
         return found
@@ -252,25 +265,6 @@ class _Context:
     def _decode(self, start: int, end: int) -> str:
         text = self.data[start : min(end, start + 4000)].decode("utf-8", "replace").rstrip("\r")
         return strip_prefix(text)[0]
-
-
-_TF_ERROR = re.compile(r"^(?:│ )?Error: ")
-_TF_SOURCE_LINE = re.compile(r"^│\s+\d+:")
-_TF_DETAIL = re.compile(r"^│ (?!Error:|Warning:)[A-Z]")
-
-
-def _terraform_box_details(after: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """In terraform's `╷ │ Error: ... ╵` box: the quoted source line and the first detail sentence."""
-    source: list[tuple[int, str]] = []
-    details: list[tuple[int, str]] = []
-    for number, line in after:
-        if line.startswith("╵") or _TF_ERROR.match(line):
-            break
-        if not source and _TF_SOURCE_LINE.match(line):
-            source.append((number, line))
-        elif len(details) < DECISIVE_PER_RULE and _TF_DETAIL.match(line):
-            details.append((number, line))
-    return sorted(source + details)
 
 
 class _KeepPlaceholder(dict[str, str]):
