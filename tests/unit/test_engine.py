@@ -39,13 +39,23 @@ def test_cause_ranks_above_the_symptom_it_explains(tmp_path: Path, mini_catalogu
     assert all(f.id != "t.crashloop" for f in findings)
 
 
-def test_a_distant_symptom_stays_listed_below_the_cause(tmp_path: Path, mini_catalogue: Catalogue) -> None:
-    text = "CrashLoopBackOff\n" + "filler line\n" * 60 + 'Error: secret "db-creds" not found\n'
+def test_a_distant_symptom_the_cause_does_not_explain_stays_listed(
+    tmp_path: Path, mini_catalogue: Catalogue
+) -> None:
+    text = "CrashLoopBackOff\n" + "filler line\n" * 60 + "dial db: connection refused\n"
     findings = _run(tmp_path, mini_catalogue, text)
-    assert findings[0].id == "t.secret"
+    assert findings[0].id == "t.refused"
     symptom = next(f for f in findings if f.id == "t.crashloop")
     assert symptom.role == "symptom"
     assert findings.index(symptom) > 0
+
+
+def test_a_distant_symptom_the_cause_explains_is_absorbed(tmp_path: Path, mini_catalogue: Catalogue) -> None:
+    text = "CrashLoopBackOff\n" + "filler line\n" * 60 + 'Error: secret "db-creds" not found\n'
+    findings = _run(tmp_path, mini_catalogue, text)
+    assert findings[0].id == "t.secret"
+    assert {e.line for e in findings[0].evidence} == {1, 62}
+    assert all(f.id != "t.crashloop" for f in findings)
 
 
 def test_exit_137_without_oomkilled_is_not_oom(tmp_path: Path, mini_catalogue: Catalogue) -> None:

@@ -113,14 +113,17 @@ def _within(cause: Finding, other: Finding, distance: int) -> bool:
 
 
 def _explains_nearby(cause: Finding, other: Finding) -> bool:
-    """A nearby symptom is the cause's consequence; a nearby generic cause only if the graph says so."""
-    if other.role == "cause" and other.category not in causality().get(cause.category, ()):
-        return False
-    return any(
-        a.source == b.source and abs(a.line - b.line) <= NEAR_LINES
-        for a in cause.evidence
-        for b in other.evidence
-    )
+    """Whether `other` is a consequence of `cause`.
+
+    A generic cause (a bare traceback) only when the causality graph says the cause explains
+    its category and it sits nearby; a symptom when it sits nearby, or anywhere in the same
+    input when the cause's category explains the symptom's.
+    """
+    explained = other.category == cause.category or other.category in causality().get(cause.category, ())
+    if other.role == "cause":
+        return explained and _within(cause, other, NEAR_LINES)
+    shares_input = {e.source for e in cause.evidence} & {e.source for e in other.evidence}
+    return _within(cause, other, NEAR_LINES) or (explained and bool(shares_input))
 
 
 def _merge_same_category(findings: list[Finding]) -> list[Finding]:

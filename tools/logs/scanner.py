@@ -105,7 +105,7 @@ class Scanner:
         ends_with_newline = True
         for window in windows:
             data, scan_from, scan_to = _clean(window, kind.json_lines)
-            lines += data.count(b"\n", scan_from, scan_to)
+            lines += window.new_lines
             if scan_to > scan_from:
                 ends_with_newline = data[scan_to - 1 : scan_to] == b"\n"
             self._scan_region(data, scan_from, scan_to, window.first_line, source, kind)

@@ -147,6 +147,7 @@ class Window:
     scan_from: int
     scan_to: int
     first_line: int
+    new_lines: int  # line breaks in data[scan_from:scan_to]
 
 
 def iter_windows(
@@ -180,14 +181,16 @@ def iter_windows(
                 # no line break in a whole block: one long line, scanned in pieces
                 cut = block_size
         data = behind + pending
+        scanned = pending[:cut]
+        new_lines = scanned.count(b"\n")
         yield Window(
             data=data,
             scan_from=len(behind),
             scan_to=len(behind) + cut,
             first_line=line_at_pending - behind.count(b"\n"),
+            new_lines=new_lines,
         )
-        scanned = pending[:cut]
-        line_at_pending += scanned.count(b"\n")
+        line_at_pending += new_lines
         behind = _last_lines(behind + scanned, overlap_lines)
         pending = pending[cut:]
         if eof and not pending:
