@@ -17,7 +17,7 @@ $(UV_BOOTSTRAP)/bin/uv:
 	$(UV_BOOTSTRAP)/bin/pip install --quiet uv
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 	@touch $@
 
 ## demo: diagnose a bundled example and list the others

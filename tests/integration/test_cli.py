@@ -222,3 +222,9 @@ def test_config_show_masks_secrets(tmp_path: Path) -> None:
     shown = json.loads(result.stdout)
     assert shown["api_key"] == {"value": "********", "source": "env"}
     assert "sk-abcdef" not in result.stdout.decode()
+
+
+def test_truncated_gzip_is_an_input_error(tmp_path: Path) -> None:
+    archive = tmp_path / "app.log.gz"
+    archive.write_bytes(gzip.compress(MISSING_SECRET.encode() * 50)[:200])
+    one_line_error(run("diagnose", str(archive)), "app.log.gz: not a valid gzip file")

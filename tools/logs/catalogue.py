@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from tools.errors import InputError
 from tools.findings import Severity
 from tools.logs.kinds import SourceKind
-from tools.resources import category_recovery, knowledge_dir, taxonomy
+from tools.resources import category_recovery, knowledge_dir, load_yaml, taxonomy
 
 # Words that make a line worth mining when no signature explains it.
 ERROR_LIKE = (
@@ -219,7 +219,7 @@ def load_catalogue(extra_paths: Iterable[Path] = ()) -> Catalogue:
 def parse_signature_file(entry: Traversable | Path, shown: str) -> list[Signature]:
     """Read one signature file; `shown` names it in errors."""
     try:
-        raw = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        raw = load_yaml(entry.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise InputError(shown, f"not valid YAML ({type(err).__name__})") from err
     except OSError as err:
