@@ -43,7 +43,11 @@ def show(
     sys.stdout.write(f"user config:       {files.user}{'' if _exists(files.user) else ' (absent)'}\n")
 
 
-@app.command("path", help="Print the configuration files that apply here, one per line.")
+@app.command(
+    "path",
+    help="Print the configuration files that apply here, one per line (the user file even when absent).\n\n"
+    "Example: $EDITOR $(shipmate config path | tail -1)",
+)
 def path() -> None:
     """Print config file paths."""
     from assistant.config import config_files

@@ -137,7 +137,10 @@ def diagnose(
         from assistant.render.text import diagnosis_lines
 
         verbose = options.verbosity > 0
-        for line in diagnosis_lines(report, verbose=verbose, limit=None if verbose else limit):
+        shown = diagnosis_lines(
+            report, verbose=verbose, limit=None if verbose else limit, quiet=options.quiet
+        )
+        for line in shown:
             console.print(line)
     worst = report.worst_severity()
     if worst is not None and worst.at_least(Severity(settings.fail_on)):

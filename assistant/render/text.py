@@ -49,16 +49,20 @@ def finding_lines(number: int, finding: Finding, verbose: bool = False) -> list[
     return lines
 
 
-def diagnosis_lines(report: DiagnosisReport, verbose: bool = False, limit: int | None = None) -> list[Text]:
-    """A whole diagnosis report as lines of styled text."""
+def diagnosis_lines(
+    report: DiagnosisReport, verbose: bool = False, limit: int | None = None, quiet: bool = False
+) -> list[Text]:
+    """A whole diagnosis report as lines of styled text; `quiet` leaves out the header and notes."""
     lines: list[Text] = []
     read = ", ".join(f"{i.source} ({i.kind})" for i in report.inputs if not i.skipped)
-    lines.append(Text(f"Read {report.stats.lines:,} lines from {read}", style="dim"))
+    if not quiet:
+        lines.append(Text(f"Read {report.stats.lines:,} lines from {read}", style="dim"))
     if not report.findings:
         lines.append(Text("No known failure and no unusual error found.", style="green"))
     shown = report.findings if limit is None else report.findings[:limit]
     for number, finding in enumerate(shown, start=1):
-        lines.append(Text(""))
+        if lines:
+            lines.append(Text(""))
         if number == 1 and finding.role == "cause":
             lines.append(Text("Most likely root cause:", style="bold underline"))
         elif number == 2:
@@ -67,8 +71,8 @@ def diagnosis_lines(report: DiagnosisReport, verbose: bool = False, limit: int |
     hidden = len(report.findings) - len(shown)
     if hidden > 0:
         lines.append(Text(f"\n… {hidden} more finding(s); use -v to see all.", style="dim"))
-    for note in report.notes:
-        lines.append(Text(f"Note: {note}", style="dim"))
+    if not quiet:
+        lines.extend(Text(f"Note: {note}", style="dim") for note in report.notes)
     return lines
 
 
