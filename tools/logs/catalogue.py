@@ -31,6 +31,14 @@ ERROR_LIKE = (
 )
 
 
+# Lines that may hold a credential: the scanner hands them to the redactor to learn the
+# secret, so that it is masked wherever it shows up later (even alone on a line).
+SECRET_HINTS = (
+    r"(?:passw(?:or)?d|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)"
+    r"[\"']?\s*[=:]|://[^/\s:@]+:[^@\s/]+@|BEGIN [A-Z ]*PRIVATE KEY|\bbearer\s+\S"
+)
+
+
 class ContextRule(BaseModel):
     """Conditions over the lines around a match (see docs/signatures.md)."""
 
@@ -137,6 +145,8 @@ class CompiledCatalogue:
         self.line_set.Compile()
         self.error_like = re2.compile(f"(?i){ERROR_LIKE}")
         prefilter_parts.append(f"(?i:{ERROR_LIKE})")
+        prefilter_parts.append(f"(?i:{SECRET_HINTS})")
+        self.secret_hint = re2.compile(f"(?i){SECRET_HINTS}")
         self.prefilter = re2.compile(("(?m)" + "|".join(prefilter_parts)).encode(), options)
         self.context_requires = {
             i: [re2.compile(f"(?i){p}") for p in s.context.requires]

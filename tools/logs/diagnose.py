@@ -70,6 +70,7 @@ def diagnose(
             raise InputError(summaries[0].source, f"nothing to diagnose: input is {summaries[0].skipped}")
         raise InputError(", ".join(paths), "nothing to diagnose: every input is empty or binary")
     redactor = Redactor(options.known_secrets)
+    redactor.learn(state.secret_lines)
     order = {summary.source: index for index, summary in enumerate(summaries)}
     mined = mine(state.unexplained, options.mined_clusters)
     findings = rank_findings(catalogue.signatures, state, mined, order, redactor)

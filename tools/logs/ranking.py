@@ -12,6 +12,7 @@ from tools.findings import Evidence, Finding, Occurrence, Reference, Severity
 from tools.logs.catalogue import Signature
 from tools.logs.classify import UNCLASSIFIED, guess_category
 from tools.logs.mining import MinedCluster
+from tools.logs.normalize import template_key
 from tools.logs.scanner import LineRef, ScanState, Tally
 from tools.redaction.secrets import Redactor
 from tools.resources import causality, runbook_path, taxonomy
@@ -238,7 +239,9 @@ def _evidence(tally: Tally, redactor: Redactor) -> list[Evidence]:
 
 def _from_cluster(number: int, cluster: MinedCluster, redactor: Redactor) -> Finding:
     category, score = guess_category(cluster.template)
-    template = redactor.redact(cluster.template)
+    # shown from the redacted line, never from the template: masking numbers first could
+    # hide a secret from the redactor (S3cr3t becomes S<*>cr<*>t)
+    template = template_key(redactor.redact(cluster.first.text))
     refs = [cluster.first] if cluster.first == cluster.last else [cluster.first, cluster.last]
     guessed = "" if category == UNCLASSIFIED else f" The wording is closest to category {category}."
     return Finding(

@@ -22,6 +22,7 @@ MAX_DECISIVE = 6
 DECISIVE_PER_RULE = 2
 MAX_TITLES_PER_SIGNATURE = 20
 MAX_UNEXPLAINED_TEMPLATES = 20_000
+MAX_SECRET_LINES = 20_000
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class ScanState:
     unexplained: dict[str, Unexplained] = field(default_factory=dict)
     unexplained_overflow: int = 0
     titles_per_signature: dict[int, int] = field(default_factory=dict)
+    secret_lines: list[str] = field(default_factory=list)  # lines that may define a credential
 
 
 class Scanner:
@@ -150,6 +152,8 @@ class Scanner:
     ) -> None:
         text, timestamp = strip_prefix(text.rstrip("\r"))
         text = shorten(text, focus)
+        if len(self.state.secret_lines) < MAX_SECRET_LINES and self.compiled.secret_hint.search(text):
+            self.state.secret_lines.append(text)
         ref = LineRef(source, number, text, timestamp or find_timestamp(text))
         explained = False
         seen_signatures: set[int] = set()

@@ -53,6 +53,11 @@ class Redactor:
     def __init__(self, extra_secrets: Iterable[str] = ()) -> None:
         self._known: set[str] = {s for s in extra_secrets if len(s) >= 4}
 
+    def learn(self, lines: Iterable[str]) -> None:
+        """Remember the secrets these lines hold, to mask them wherever they appear later."""
+        for line in lines:
+            self._redact_line(line)
+
     def redact(self, text: str) -> str:
         """Return `text` with every secret replaced by [REDACTED]."""
         if not text:
