@@ -220,8 +220,12 @@ def test_go_panic_block_quotes_the_first_application_frame() -> None:
     assert reach[1](after) == [(16, "\t/src/internal/dispatch/planner.go:214 +0x5c")]
 
 
-def test_a_secret_with_digits_in_an_unexplained_line_is_masked(tmp_path: Path, mini_catalogue: Catalogue) -> None:
-    text = "export DB_PASSWORD=Tr0ub4dor3xyz\n" + "INFO ok\n" * 20 + "FATAL: login with Tr0ub4dor3xyz rejected\n"
+def test_a_secret_with_digits_in_an_unexplained_line_is_masked(
+    tmp_path: Path, mini_catalogue: Catalogue
+) -> None:
+    text = (
+        "export DB_PASSWORD=Tr0ub4dor3xyz\n" + "INFO ok\n" * 20 + "FATAL: login with Tr0ub4dor3xyz rejected\n"
+    )
     findings = _run(tmp_path, mini_catalogue, text)
     dumped = "".join(f.model_dump_json() for f in findings)
     assert any(f.engine == "mining" for f in findings)
