@@ -8,12 +8,13 @@ line, which patterns match it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -96,12 +97,22 @@ class Signature(BaseModel):
 
 
 @dataclass(frozen=True)
+class LineMatch:
+    """What the RE2 set found in one line, from a single call."""
+
+    patterns: list[int]  # indices into CompiledCatalogue.refs
+    error_like: bool
+    secret_hint: bool
+
+
+@dataclass(frozen=True)
 class PatternRef:
     """Where a pattern of the compiled set comes from."""
 
     signature: int  # index into Catalogue.signatures
     is_recovery: bool
-    regex: Any  # re2 regex on str
+    regex: re.Pattern[str]  # the same pattern for Python's re, to read named groups
+    has_groups: bool  # named groups worth extracting for the title
 
 
 class Catalogue:
@@ -133,40 +144,54 @@ class CompiledCatalogue:
                 (p, True) for p in signature.recovery
             ]:
                 flagged = f"{signature.flags()}{pattern}" if not is_recovery else f"(?i){pattern}"
-                regex = re2.compile(flagged)
+                regex = re.compile(
+                    flagged
+                )  # per-line work: Python's re is faster per call than the RE2 wrapper
                 self.line_set.Add(flagged)
-                self.refs.append(PatternRef(index, is_recovery, regex))
+                self.refs.append(
+                    PatternRef(index, is_recovery, regex, "{" in signature.title and "(?P<" in pattern)
+                )
                 case_flag = "i" if is_recovery or not signature.case_sensitive else ""
                 prefilter_parts.append(
                     f"(?{case_flag}:{_without_line_anchors(pattern)})"
                     if case_flag
                     else f"(?:{_without_line_anchors(pattern)})"
                 )
+        # two more members of the set answer "error-like?" and "may hold a credential?"
+        self._error_like_index = self.line_set.Add(f"(?i){ERROR_LIKE}")
+        self._secret_hint_index = self.line_set.Add(f"(?i){SECRET_HINTS}")
         self.line_set.Compile()
-        self.error_like = re2.compile(f"(?i){ERROR_LIKE}")
         prefilter_parts.append(f"(?i:{ERROR_LIKE})")
         prefilter_parts.append(f"(?i:{SECRET_HINTS})")
-        self.secret_hint = re2.compile(f"(?i){SECRET_HINTS}")
-        self.prefilter = re2.compile(("(?m)" + "|".join(prefilter_parts)).encode(), options)
+        prefilter_options = re2.Options()
+        prefilter_options.max_mem = options.max_mem
+        prefilter_options.never_nl = True
+        prefilter_options.never_capture = True  # only where a line matches: no submatches to compute
+        self.prefilter = re2.compile(("(?m)" + "|".join(prefilter_parts)).encode(), prefilter_options)
         self.context_requires = {
-            i: [re2.compile(f"(?i){p}") for p in s.context.requires]
+            i: [re.compile(f"(?i){p}") for p in s.context.requires]
             for i, s in enumerate(signatures)
             if s.context
         }
         self.context_excludes = {
-            i: [re2.compile(f"(?i){p}") for p in s.context.excludes]
+            i: [re.compile(f"(?i){p}") for p in s.context.excludes]
             for i, s in enumerate(signatures)
             if s.context
         }
         self.context_decisive = {
-            i: [re2.compile(f"(?i){p}") for p in s.context.decisive]
+            i: [re.compile(f"(?i){p}") for p in s.context.decisive]
             for i, s in enumerate(signatures)
             if s.context and s.context.decisive
         }
 
-    def matching(self, line: str) -> list[int]:
-        """Indices into `refs` of the patterns that match `line`."""
-        return list(self.line_set.Match(line) or [])
+    def matching(self, line: str) -> LineMatch:
+        """Every pattern that matches `line`, and whether it looks like an error or a credential."""
+        found = self.line_set.Match(line) or []
+        return LineMatch(
+            patterns=sorted(i for i in found if i < len(self.refs)),
+            error_like=self._error_like_index in found,
+            secret_hint=self._secret_hint_index in found,
+        )
 
 
 def _without_line_anchors(pattern: str) -> str:
@@ -256,5 +281,6 @@ def _check_compiles(signatures: list[Signature]) -> None:
         for pattern in [*signature.patterns, *signature.recovery, *extra]:
             try:
                 re2.compile(pattern)
-            except re2.error as err:
+                re.compile(pattern)  # the scanner reads groups and context with Python's re
+            except (re2.error, re.error) as err:
                 raise InputError(signature.id, f"pattern {pattern!r} is not valid RE2 ({err})") from err

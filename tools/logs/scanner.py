@@ -152,12 +152,13 @@ class Scanner:
     ) -> None:
         text, timestamp = strip_prefix(text.rstrip("\r"))
         text = shorten(text, focus)
-        if len(self.state.secret_lines) < MAX_SECRET_LINES and self.compiled.secret_hint.search(text):
+        found = self.compiled.matching(text)
+        if found.secret_hint and len(self.state.secret_lines) < MAX_SECRET_LINES:
             self.state.secret_lines.append(text)
         ref = LineRef(source, number, text, timestamp or find_timestamp(text))
         explained = False
         seen_signatures: set[int] = set()
-        for index in self.compiled.matching(text):
+        for index in found.patterns:
             pattern = self.compiled.refs[index]
             signature = self.signatures[pattern.signature]
             if pattern.is_recovery:
@@ -170,11 +171,15 @@ class Scanner:
                 continue
             seen_signatures.add(pattern.signature)
             explained = True
-            match = pattern.regex.search(text)
+            match = pattern.regex.search(text) if pattern.has_groups else None
             groups = {k: v for k, v in (match.groupdict() if match else {}).items() if v}
-            decisive = self._decisive(pattern.signature, signature, context, source, kind, text)
-            self._tally(pattern.signature, signature, groups).add(ref, decisive)
-        if not explained and self.compiled.error_like.search(text):
+            tally = self._tally(pattern.signature, signature, groups)
+            # the first occurrences carry the details; later repeats only count
+            decisive = (
+                self._decisive(pattern.signature, signature, context, source, text) if tally.count < 3 else []
+            )
+            tally.add(ref, decisive)
+        if not explained and found.error_like:
             self._unexplained(ref)
 
     def _context_holds(self, index: int, signature: Signature, context: _Context) -> bool:
@@ -188,7 +193,7 @@ class Scanner:
         return not any(r.search(joined) for r in self.compiled.context_excludes[index])
 
     def _decisive(
-        self, index: int, signature: Signature, context: _Context, source: str, kind: KindGuess, text: str
+        self, index: int, signature: Signature, context: _Context, source: str, text: str
     ) -> list[LineRef]:
         """Lines after the match that carry its specifics: signature rules, then the error block's details."""
         found: list[LineRef] = []
