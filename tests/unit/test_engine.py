@@ -231,3 +231,21 @@ def test_a_secret_with_digits_in_an_unexplained_line_is_masked(
     assert any(f.engine == "mining" for f in findings)
     assert "Tr0ub4dor3xyz" not in dumped
     assert "Tr<*>ub<*>dor<*>xyz" not in dumped
+
+
+def test_many_variants_of_one_signature_collapse_into_one_finding(
+    tmp_path: Path, mini_catalogue: Catalogue
+) -> None:
+    text = "".join(f'Error: secret "s{n}" not found\n' for n in range(10))
+    findings = [f for f in _run(tmp_path, mini_catalogue, text) if f.id == "t.secret"]
+    assert len(findings) == 1
+    assert findings[0].title == 'Secret "<name>" not found'
+    assert findings[0].occurrence is not None
+    assert findings[0].occurrence.count == 10
+    assert "10 variants" in findings[0].notes[-1]
+
+
+def test_a_few_variants_stay_separate(tmp_path: Path, mini_catalogue: Catalogue) -> None:
+    text = 'Error: secret "a" not found\nError: secret "b" not found\n'
+    titles = sorted(f.title for f in _run(tmp_path, mini_catalogue, text) if f.id == "t.secret")
+    assert titles == ['Secret "a" not found', 'Secret "b" not found']

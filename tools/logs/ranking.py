@@ -13,11 +13,12 @@ from tools.logs.catalogue import Signature
 from tools.logs.classify import UNCLASSIFIED, guess_category
 from tools.logs.mining import MinedCluster
 from tools.logs.normalize import template_key
-from tools.logs.scanner import LineRef, ScanState, Tally
+from tools.logs.scanner import LineRef, ScanState, Tally, render_title
 from tools.redaction.secrets import Redactor
 from tools.resources import causality, runbook_path, taxonomy
 
 MAX_EVIDENCE = 6
+MAX_VARIANTS = 3  # more distinct titles than this for one signature collapse into one finding
 MAX_EVIDENCE_MERGED = 12
 MERGED_EVIDENCE_PER_FINDING = 3
 GENERIC_PRIORITY = 45  # signatures at or below this name a consequence more than a cause
@@ -35,11 +36,18 @@ def rank_findings(
 ) -> list[Finding]:
     """All findings of a scan, best explanation first."""
     scored: list[tuple[tuple[float, ...], Finding]] = []
-    for tally in state.tallies.values():
-        signature = signatures[tally.signature]
-        finding, role_key = _from_tally(signature, tally, state, redactor)
-        order = _order(tally.first, source_order)
-        scored.append(((_ROLE_RANK[role_key], signature.priority, signature.severity.rank, -order), finding))
+    for tallies in _variants(state).values():
+        signature = signatures[tallies[0].signature]
+        tally = _collapse(signature, tallies) if len(tallies) > MAX_VARIANTS else None
+        for each in [tally] if tally else tallies:
+            finding, role_key = _from_tally(signature, each, state, redactor)
+            if tally is not None:
+                shown = ", ".join(redactor.redact(t.title) for t in tallies[:MAX_VARIANTS])
+                finding.notes.append(f"Seen in {len(tallies)} variants, among them: {shown}.")
+            order = _order(each.first, source_order)
+            scored.append(
+                ((_ROLE_RANK[role_key], signature.priority, signature.severity.rank, -order), finding)
+            )
     for number, cluster in enumerate(mined, start=1):
         finding = _from_cluster(number, cluster, redactor)
         role_key = "mined" if cluster.level >= 2 else "mined-low"
@@ -54,6 +62,42 @@ def rank_findings(
     for finding in linked:  # evidence was kept most telling first; show it in reading order
         finding.evidence = sorted(finding.evidence, key=lambda e: (source_order.get(e.source, 0), e.line))
     return linked
+
+
+def _variants(state: ScanState) -> dict[int, list[Tally]]:
+    """Tallies grouped by signature, earliest first: one per rendered title."""
+    grouped: dict[int, list[Tally]] = {}
+    for tally in state.tallies.values():
+        grouped.setdefault(tally.signature, []).append(tally)
+    for tallies in grouped.values():
+        tallies.sort(key=lambda t: (t.first.source, t.first.line) if t.first else ("", 0))
+    return grouped
+
+
+def _collapse(signature: Signature, tallies: list[Tally]) -> Tally:
+    """Many variants of one signature (a different address each time) make one finding."""
+    merged = Tally(signature=tallies[0].signature, title=render_title(signature.title, {}))
+    for tally in tallies:
+        merged.count += tally.count
+        for ref in (tally.first, tally.last):
+            if ref is not None and (
+                merged.first is None or (ref.source, ref.line) < (merged.first.source, merged.first.line)
+            ):
+                merged.first = ref
+            if ref is not None and (
+                merged.last is None or (ref.source, ref.line) > (merged.last.source, merged.last.line)
+            ):
+                merged.last = ref
+        for source, last in tally.last_line_by_source.items():
+            merged.last_line_by_source[source] = max(last, merged.last_line_by_source.get(source, 0))
+        merged.decisive.extend(tally.decisive[: max(0, 2 - len(merged.decisive))])
+        if merged.worst is None:
+            merged.worst = tally.worst
+        if tally.first is not None:
+            merged.samples.setdefault(tally.first.source, [])
+            if len(merged.samples[tally.first.source]) < 3:
+                merged.samples[tally.first.source].append(tally.first)
+    return merged
 
 
 def _demote_explained(scored: list[tuple[tuple[float, ...], Finding]]) -> None:

@@ -218,13 +218,13 @@ class Scanner:
         return found
 
     def _tally(self, index: int, signature: Signature, groups: dict[str, str]) -> Tally:
-        title = _render_title(signature.title, groups)
+        title = render_title(signature.title, groups)
         key = (index, title)
         tally = self.state.tallies.get(key)
         if tally is None:
             used = self.state.titles_per_signature.get(index, 0)
             if used >= MAX_TITLES_PER_SIGNATURE:
-                title = _render_title(signature.title, {})
+                title = render_title(signature.title, {})
                 key = (index, title)
                 tally = self.state.tallies.get(key)
             if tally is None:
@@ -281,7 +281,7 @@ class _KeepPlaceholder(dict[str, str]):
         return f"<{key}>"
 
 
-def _render_title(template: str, groups: dict[str, str]) -> str:
+def render_title(template: str, groups: dict[str, str]) -> str:
     try:
         return template.format_map(_KeepPlaceholder({k: v[:120] for k, v in groups.items()}))
     except (ValueError, IndexError):
