@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tools.logs.blocks import block_reach
-from tools.logs.catalogue import CompiledCatalogue, Signature
+from tools.logs.catalogue import CompiledCatalogue, PatternRef, Signature
 from tools.logs.kinds import KindGuess
 from tools.logs.normalize import ANSI_BYTES, find_timestamp, shorten, strip_prefix, template_key
 from tools.logs.sources import Window
+from tools.logs.summaries import dominant_spans
 
 MAX_SAMPLES_PER_SOURCE = 3
 MAX_DECISIVE = 6
@@ -156,29 +157,27 @@ class Scanner:
         if found.secret_hint and len(self.state.secret_lines) < MAX_SECRET_LINES:
             self.state.secret_lines.append(text)
         ref = LineRef(source, number, text, timestamp or find_timestamp(text))
-        explained = False
-        seen_signatures: set[int] = set()
+        matched: list[tuple[int, Signature, PatternRef, re.Match[str] | None, _Context]] = []
         for index in found.patterns:
             pattern = self.compiled.refs[index]
             signature = self.signatures[pattern.signature]
             if pattern.is_recovery:
                 self.state.recovered_at[(pattern.signature, source)] = number
                 continue
-            if pattern.signature in seen_signatures or not kind.admits(signature.kinds):
+            if any(m[0] == pattern.signature for m in matched) or not kind.admits(signature.kinds):
                 continue
             context = _Context(data, start, end, number)
-            if not self._context_holds(pattern.signature, signature, context):
-                continue
-            seen_signatures.add(pattern.signature)
-            explained = True
-            match = pattern.regex.search(text) if pattern.has_groups else None
+            if self._context_holds(pattern.signature, signature, context):
+                matched.append((pattern.signature, signature, pattern, pattern.regex.search(text), context))
+        for signature_index, signature, pattern, match, context in _main_reasons(text, matched):
             groups = {k: v for k, v in (match.groupdict() if match else {}).items() if v}
-            tally = self._tally(pattern.signature, signature, groups)
+            tally = self._tally(signature_index, signature, groups if pattern.has_groups else {})
             # the first occurrences carry the details; later repeats only count
             decisive = (
-                self._decisive(pattern.signature, signature, context, source, text) if tally.count < 3 else []
+                self._decisive(signature_index, signature, context, source, text) if tally.count < 3 else []
             )
             tally.add(ref, decisive)
+        explained = bool(matched)
         if not explained and found.error_like:
             self._unexplained(ref)
 
@@ -242,6 +241,20 @@ class Scanner:
             self.state.unexplained[key] = Unexplained(key, 1, ref, ref)
         else:
             self.state.unexplained_overflow += 1
+
+
+_Matched = tuple[int, Signature, "PatternRef", "re.Match[str] | None", "_Context"]
+
+
+def _main_reasons(text: str, matched: list[_Matched]) -> list[_Matched]:
+    """On a scheduler summary, keep the signatures that match the reason holding back most nodes."""
+    if len(matched) < 2:
+        return matched
+    spans = dominant_spans(text)
+    if spans is None:
+        return matched
+    main = [m for m in matched if m[3] is not None and any(a <= m[3].start() < b for a, b in spans)]
+    return main or matched
 
 
 class _Context:
