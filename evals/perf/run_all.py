@@ -14,17 +14,21 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = {
-    "diagnose_throughput": ["--size-mb", os.environ.get("SHIPMATE_BENCH_SIZE_MB", "1024")],
-    "startup": [],
+    "diagnose_throughput": (
+        "diagnose_throughput",
+        ["--size-mb", os.environ.get("SHIPMATE_BENCH_SIZE_MB", "1024")],
+    ),
+    "diagnose_dense_errors": ("diagnose_throughput", ["--dense", "--size-mb", "32"]),
+    "startup": ("startup", []),
 }
 
 
 def main() -> None:
     rows: list[tuple[str, str, str]] = []
-    for name, args in BENCHMARKS.items():
+    for name, (module, args) in BENCHMARKS.items():
         print(f"running {name} ...", file=sys.stderr, flush=True)
         result = subprocess.run(
-            [sys.executable, "-m", f"evals.perf.{name}", "--json", *args],
+            [sys.executable, "-m", f"evals.perf.{module}", "--json", *args],
             capture_output=True,
             text=True,
             check=False,

@@ -101,6 +101,7 @@ class Scanner:
         self.signatures = signatures
         self.compiled = compiled
         self.state = state
+        self._plain_titles: dict[int, str] = {}
 
     def scan(self, windows: Iterator[Window], source: str, kind: KindGuess) -> int:
         """Scan every window of one input; return the number of lines it has."""
@@ -217,19 +218,25 @@ class Scanner:
         return found
 
     def _tally(self, index: int, signature: Signature, groups: dict[str, str]) -> Tally:
-        title = render_title(signature.title, groups)
+        title = render_title(signature.title, groups) if groups else self._plain_title(index, signature)
         key = (index, title)
         tally = self.state.tallies.get(key)
         if tally is None:
             used = self.state.titles_per_signature.get(index, 0)
             if used >= MAX_TITLES_PER_SIGNATURE:
-                title = render_title(signature.title, {})
+                title = self._plain_title(index, signature)
                 key = (index, title)
                 tally = self.state.tallies.get(key)
             if tally is None:
                 self.state.titles_per_signature[index] = used + 1
                 tally = self.state.tallies[key] = Tally(index, title)
         return tally
+
+    def _plain_title(self, index: int, signature: Signature) -> str:
+        title = self._plain_titles.get(index)
+        if title is None:
+            title = self._plain_titles[index] = render_title(signature.title, {})
+        return title
 
     def _unexplained(self, ref: LineRef) -> None:
         key = template_key(ref.text)
