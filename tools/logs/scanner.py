@@ -23,7 +23,7 @@ MAX_DECISIVE = 6
 DECISIVE_PER_RULE = 2
 MAX_TITLES_PER_SIGNATURE = 20
 MAX_UNEXPLAINED_TEMPLATES = 20_000
-MAX_SECRET_LINES = 20_000
+MAX_SECRET_LINES = 5_000
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class ScanState:
     unexplained: dict[str, Unexplained] = field(default_factory=dict)
     unexplained_overflow: int = 0
     titles_per_signature: dict[int, int] = field(default_factory=dict)
-    secret_lines: list[str] = field(default_factory=list)  # lines that may define a credential
+    secret_lines: set[str] = field(default_factory=set)  # distinct lines that may define a credential
 
 
 class Scanner:
@@ -156,7 +156,7 @@ class Scanner:
         text = shorten(text, focus)
         found = self.compiled.matching(text)
         if found.secret_hint and len(self.state.secret_lines) < MAX_SECRET_LINES:
-            self.state.secret_lines.append(text)
+            self.state.secret_lines.add(text)
         ref = LineRef(source, number, text, timestamp or find_timestamp(text))
         matched: list[tuple[int, Signature, PatternRef, re.Match[str] | None, _Context]] = []
         for index in found.patterns:
