@@ -228,3 +228,13 @@ def test_truncated_gzip_is_an_input_error(tmp_path: Path) -> None:
     archive = tmp_path / "app.log.gz"
     archive.write_bytes(gzip.compress(MISSING_SECRET.encode() * 50)[:200])
     one_line_error(run("diagnose", str(archive)), "app.log.gz: not a valid gzip file")
+
+
+def test_a_corrupt_file_inside_a_folder_is_skipped_with_a_note(tmp_path: Path) -> None:
+    (tmp_path / "describe.txt").write_text(MISSING_SECRET)
+    (tmp_path / "old.log.gz").write_bytes(gzip.compress(MISSING_SECRET.encode() * 50)[:200])
+    result = run("diagnose", "-f", "json", str(tmp_path))
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert report["findings"][0]["category"] == "container.config.missing_secret"
+    assert any("old.log.gz: skipped (not a valid gzip file" in note for note in report["notes"])

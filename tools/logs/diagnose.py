@@ -60,7 +60,12 @@ def diagnose(
     summaries: list[InputSummary] = []
     notes = list(found.notes)
     for source in found.sources:
-        summary = _scan_source(source, scanner, options.block_size, progress)
+        try:
+            summary = _scan_source(source, scanner, options.block_size, progress)
+        except InputError as err:
+            if source.named:
+                raise
+            summary = InputSummary(source=source.name, skipped=err.problem)
         summaries.append(summary)
         if summary.skipped:
             notes.append(f"{source.name}: skipped ({summary.skipped})")

@@ -31,6 +31,7 @@ class InputSource:
 
     name: str
     path: Path | None = None
+    named: bool = True  # named on the command line (an error stops the run), not found in a folder (skipped)
 
     @property
     def is_stdin(self) -> bool:
@@ -102,7 +103,7 @@ def _walk_directory(
             if not os.access(path, os.R_OK):
                 notes.append(f"{path}: skipped (permission denied)")
                 continue
-            sources.append(InputSource(str(path), path))
+            sources.append(InputSource(str(path), path, named=False))
     return sources
 
 
