@@ -20,9 +20,7 @@ def finding_markdown(number: int, finding: Finding) -> str:
     if finding.occurrence is not None:
         occurrence = finding.occurrence
         parts.append("")
-        parts.append(
-            f"Seen {occurrence.count} time(s), lines {occurrence.first_line}-{occurrence.last_line}."
-        )
+        parts.append(_seen(occurrence.count, occurrence.first_line, occurrence.last_line))
     if finding.evidence:
         fence = "````" if any("```" in e.text for e in finding.evidence) else "```"
         parts += ["", "**Evidence**", "", f"{fence}text"]
@@ -37,6 +35,12 @@ def finding_markdown(number: int, finding: Finding) -> str:
     for note in finding.notes:
         parts += ["", f"> {note}"]
     return "\n".join(parts)
+
+
+def _seen(count: int, first: int, last: int) -> str:
+    if count == 1:
+        return f"Seen once, at line {first}."
+    return f"Seen {count} times, lines {first} to {last}."
 
 
 def diagnosis_markdown(report: DiagnosisReport) -> str:

@@ -27,8 +27,9 @@ from tools.resources import category_recovery, knowledge_dir, load_yaml, taxonom
 # Words that make a line worth mining when no signature explains it.
 ERROR_LIKE = (
     r"\b(?:error|err|fatal|fatality|exception|panic|fail|failed|failure|refused|denied|unable|cannot|"
-    r"could not|couldn't|timed out|timeout|traceback|killed|crash|crashed|abort|aborted|unhealthy|"
+    r"could not|couldn't|timed out|traceback|killed|crash|crashed|abort|aborted|unhealthy|"
     r"critical|emerg|alert|segfault|segmentation fault|corrupt)\b"
+    r"|\btimeout\b(?:[^=:_-]|$)"  # a timeout, not a `--lock-timeout=60s` setting
 )
 
 

@@ -93,13 +93,15 @@ def merge_same_category(findings: list[Finding]) -> list[Finding]:
 
 
 def _absorb(primary: Finding, other: Finding) -> None:
+    seen = {(e.source, e.line) for e in primary.evidence}
+    added = [e for e in other.evidence if (e.source, e.line) not in seen][:MERGED_EVIDENCE_PER_FINDING]
+    if other.engine == "mining" and not added:
+        return  # its lines already are the cause's evidence: nothing to say
     verb = {"symptom": "Explains the symptom", "cause": "Corroborated by"}[other.role]
     if other.engine == "mining":
         verb = "Same event as the unrecognised error"
     primary.notes.append(f"{verb} {other.id}: {other.title}")
-    seen = {(e.source, e.line) for e in primary.evidence}
-    added = [e for e in other.evidence if (e.source, e.line) not in seen][:MERGED_EVIDENCE_PER_FINDING]
     room = max(0, MAX_EVIDENCE_MERGED - len(primary.evidence))
     primary.evidence = [*primary.evidence, *added[:room]]
-    if other.role == "cause":
+    if other.role == "cause" and other.engine == "signature":
         primary.confidence = round(min(primary.confidence + 0.03, 0.99), 2)
