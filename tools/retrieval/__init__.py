@@ -1,0 +1,1 @@
+"""Retrieval over the knowledge base: offline embeddings, chunking, hybrid search."""
