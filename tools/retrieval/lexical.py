@@ -14,8 +14,9 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[._/:-][A-Za-z0-9]+)*")
 _PARTS = re.compile(r"[._/:-]")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 STOPWORDS = frozenset(
-    "a an and are as at be by can do does for from has have how i if in into is it its my not of on or "
-    "our so that the their then there these this to was we what when where which why will with you your".split()
+    "a an and are as at be by can do does for from has have how i if in into is it its my not of "
+    "on or our so that the their then there these this to was we what when where which why will "
+    "with you your".split()
 )
 
 
