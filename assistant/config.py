@@ -40,6 +40,19 @@ class DiagnoseSettings(BaseModel):
     )
 
 
+class KnowledgeSettings(BaseModel):
+    """Settings of the knowledge index (`shipmate index`, `shipmate ask`)."""
+
+    paths: list[Path] = Field(
+        default_factory=list, description="Folders of your own docs (Markdown, reST, HTML, text) to index."
+    )
+    store: str | None = Field(
+        default=None,
+        description="Index location: a directory, or http(s)://host:port of a Chroma server. "
+        "Default: $XDG_DATA_HOME/shipmate/knowledge.",
+    )
+
+
 class Settings(BaseSettings):
     """Every setting of shipmate. Nested settings use `__` in environment names."""
 
@@ -61,6 +74,7 @@ class Settings(BaseSettings):
         default="auto", description="Colour in terminal output."
     )
     diagnose: DiagnoseSettings = Field(default_factory=DiagnoseSettings)
+    knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -87,6 +101,26 @@ def user_config_path() -> Path:
     """`$XDG_CONFIG_HOME/shipmate/config.toml`, by default `~/.config/shipmate/config.toml`."""
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "shipmate" / "config.toml"
+
+
+def default_store_location() -> Path:
+    """`$XDG_DATA_HOME/shipmate/knowledge`, by default `~/.local/share/shipmate/knowledge`."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "shipmate" / "knowledge"
+
+
+def knowledge_store(loaded: LoadedSettings) -> str:
+    """The index location: a server URL as given, a relative directory taken from where it was set."""
+    configured = loaded.settings.knowledge.store
+    if not configured:
+        return str(default_store_location())
+    if configured.startswith(("http://", "https://")):
+        return configured
+    path = Path(configured).expanduser()
+    origin = loaded.sources.get("knowledge.store", "")
+    if not path.is_absolute() and origin.endswith(".toml"):
+        path = Path(origin).parent / path  # relative to the config file that set it
+    return str(path)
 
 
 def find_repo_config(start: Path | None = None) -> Path | None:

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from assistant.cli import config_cmd, diagnose_cmd
+from assistant.cli import config_cmd, diagnose_cmd, knowledge_cmd
 from assistant.cli.state import GlobalOptions
 from tools.errors import InputError
 
@@ -26,6 +26,8 @@ Examples:
   kubectl logs deploy/api --previous | shipmate diagnose -
 
   shipmate diagnose ci-logs/ --include '*.log' --format json
+
+  shipmate index && shipmate ask "Error acquiring the state lock"
 
   shipmate config show
 
@@ -47,6 +49,8 @@ app.command(
     help=diagnose_cmd.HELP,
     no_args_is_help=True,
 )(diagnose_cmd.diagnose)
+app.command("index", help=knowledge_cmd.INDEX_HELP)(knowledge_cmd.index)
+app.command("ask", help=knowledge_cmd.ASK_HELP, no_args_is_help=True)(knowledge_cmd.ask)
 app.add_typer(config_cmd.app, name="config")
 
 

@@ -47,7 +47,8 @@ def test_exact_terms_from_error_strings_quotes_and_identifiers() -> None:
     assert "no space left on device" in phrases
     _, identifiers = exact_terms("pod stuck with ErrImagePull after deploy")
     assert identifiers == ["errimagepull"]
-    assert exact_terms("pod keeps restarting") == ([], [])
+    assert exact_terms("pod keeps restarting") == (["pod keeps restarting"], [])
+    assert exact_terms("restarting") == ([], [])
 
 
 def test_exact_matches_rank_first_whatever_the_fused_score() -> None:

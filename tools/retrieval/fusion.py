@@ -33,11 +33,11 @@ def _normal(text: str) -> str:
 
 
 def exact_terms(query: str) -> tuple[list[str], list[str]]:
-    """The phrases that must appear verbatim (the whole query when it reads like an error, quoted
-    parts) and the identifiers it names (`ErrImagePull`, `x509`, `nvidia.com/gpu`)."""
+    """The phrases to look for verbatim (the whole query of three words or more, quoted parts)
+    and the identifiers it names (`ErrImagePull`, `x509`, `nvidia.com/gpu`)."""
     phrases = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(query)]
     stripped = query.strip().strip("\"'`")
-    if len(stripped.split()) >= 3 and re.search(r"[:\"/()]|\d", stripped):
+    if len(stripped.split()) >= 3:  # a pasted message; a question rarely appears word for word in a doc
         phrases.append(stripped)
     identifiers = [m.group() for m in _IDENTIFIER.finditer(query) if not m.group().isdigit()]
     return [_normal(p) for p in phrases], [i.lower() for i in identifiers]

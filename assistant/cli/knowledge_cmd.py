@@ -1,0 +1,228 @@
+"""`shipmate index` and `shipmate ask`: the knowledge base, offline."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from assistant.cli.state import GlobalOptions
+from tools.errors import InputError
+
+if TYPE_CHECKING:
+    from tools.retrieval.indexer import IndexReport
+    from tools.retrieval.search import Passage
+
+INDEX_HELP = """Build or update the knowledge index used by `shipmate ask` and the agent.
+
+Indexes the bundled runbooks and guides plus your own folders (the PATHs given
+here and `knowledge.paths` in the configuration): Markdown, reStructuredText, HTML
+and plain text, chunked by heading. Unchanged files are not re-embedded; deleted
+files leave the index. Embeddings are computed offline (all-MiniLM-L6-v2).
+
+The index lives in $XDG_DATA_HOME/shipmate/knowledge unless `knowledge.store` names
+another directory or a Chroma server (http://host:8000).
+
+Examples:
+
+  shipmate index
+
+  shipmate index ~/team-runbooks docs/
+
+  shipmate index --rebuild
+"""
+
+ASK_HELP = """Ask the knowledge base; prints the best passages with their source and heading.
+
+Exact error strings and identifiers rank first; paraphrases work too. With no index
+yet, the bundled knowledge is indexed first (a minute or so, once).
+
+Examples:
+
+  shipmate ask "Error acquiring the state lock"
+
+  shipmate ask "my image can't be downloaded" --platform kubernetes
+
+  shipmate ask "pod keeps restarting" -k 3 --format json
+"""
+
+
+def index(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(
+        None, help="Extra folders or files of your own docs.", show_default=False
+    ),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Drop the index and build it again from scratch."),
+    bundled: bool = typer.Option(
+        True,
+        "--bundled/--no-bundled",
+        help="Include shipmate's own runbooks and guides (default) or only yours.",
+    ),
+    store: str = typer.Option(
+        None, "--store", help="Index location (directory or Chroma server URL).", show_default=False
+    ),
+    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Build or update the knowledge index; see INDEX_HELP."""
+    from assistant.config import knowledge_store, load_settings
+    from tools.retrieval.docs_tool import build_index
+
+    options: GlobalOptions = ctx.obj or GlobalOptions()
+    loaded = load_settings({"knowledge": {"store": store}} if store else {})
+    location = knowledge_store(loaded)
+    extra = [*loaded.settings.knowledge.paths, *(paths or [])]
+    with _Progress(options.quiet) as progress:
+        report = build_index(location, extra, rebuild=rebuild, progress=progress.update, bundled=bundled)
+    if output_format == "json":
+        sys.stdout.write(json.dumps({"store": location, **asdict(report)}, indent=2) + "\n")
+        return
+    _print_report(location, report, options.quiet)
+
+
+def ask(
+    ctx: typer.Context,
+    question: str = typer.Argument(
+        ..., help="The question, an error message, or an identifier.", show_default=False
+    ),
+    k: int = typer.Option(5, "-k", "--top", min=1, max=50, help="How many passages to show."),
+    category: str = typer.Option(
+        None, "--category", help="Only passages tagged with this taxonomy category.", show_default=False
+    ),
+    platform: str = typer.Option(
+        None,
+        "--platform",
+        help="Only passages for this platform (kubernetes, terraform, ...).",
+        show_default=False,
+    ),
+    mode: str = typer.Option("hybrid", "--mode", help="hybrid (default), dense or lexical."),
+    store: str = typer.Option(
+        None, "--store", help="Index location (directory or Chroma server URL).", show_default=False
+    ),
+    output_format: str = typer.Option(
+        None, "--format", "-f", help="text, json or markdown. [default: text]", show_default=False
+    ),
+) -> None:
+    """Search the knowledge base; see ASK_HELP."""
+    from assistant.config import knowledge_store, load_settings
+    from tools.retrieval.docs_tool import build_index, index_is_empty, search_docs
+
+    options: GlobalOptions = ctx.obj or GlobalOptions()
+    if not question.strip():
+        raise InputError("question", 'empty: ask something, e.g. shipmate ask "connection refused"')
+    if mode not in ("hybrid", "dense", "lexical"):
+        raise InputError("--mode", f"{mode!r} is not one of hybrid, dense, lexical")
+    flags: dict[str, object] = {"format": output_format}
+    if store:
+        flags["knowledge"] = {"store": store}
+    loaded = load_settings(flags)
+    location = knowledge_store(loaded)
+    if index_is_empty(location):
+        if not options.quiet:
+            print(
+                f"shipmate: no knowledge index at {location} yet; indexing the bundled knowledge once",
+                file=sys.stderr,
+            )
+        with _Progress(options.quiet) as progress:
+            build_index(location, loaded.settings.knowledge.paths, progress=progress.update)
+    passages = search_docs(question, location, k=k, category=category, platform=platform, mode=mode)  # type: ignore[arg-type]
+    fmt = loaded.settings.format
+    if fmt == "json":
+        sys.stdout.write(
+            json.dumps({"question": question, "passages": [asdict(p) for p in passages]}, indent=2) + "\n"
+        )
+    elif fmt == "markdown":
+        sys.stdout.write(_markdown(question, passages))
+    else:
+        _print_passages(passages, options)
+    if not passages:
+        raise typer.Exit(1)
+
+
+def _print_report(location: str, report: IndexReport, quiet: bool) -> None:
+    print(
+        f"Indexed {report.files} files into {location}: {report.embedded_files} embedded, "
+        f"{report.unchanged_files} unchanged, {report.removed_files} removed; "
+        f"{report.total_chunks} chunks ({report.seconds:.1f} s)."
+    )
+    if report.skipped:
+        print(f"Skipped {len(report.skipped)} file(s):")
+        if not quiet:
+            for line in report.skipped:
+                print(f"  {line}")
+
+
+def _snippet(text: str, limit: int = 420) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _print_passages(passages: list[Passage], options: GlobalOptions) -> None:
+    from rich.text import Text
+
+    from assistant.cli.console import color_disabled, make_console
+
+    console = make_console(no_color=color_disabled(options.no_color))
+    if not passages:
+        console.print(
+            Text("No passage matches; try other words or `shipmate index` your own docs.", style="yellow")
+        )
+        return
+    for number, passage in enumerate(passages, start=1):
+        head = Text(f"{number}. ")
+        head.append(passage.title, style="bold")
+        if passage.heading and passage.heading != passage.title:
+            head.append(f" > {passage.heading.split(' > ', 1)[-1]}", style="bold")
+        if passage.exact:
+            head.append("  [exact match]", style="green")
+        console.print(head)
+        console.print(Text(f"   {passage.source}", style="magenta"))
+        console.print(Text(f"   {_snippet(passage.text)}"))
+        console.print(Text(""))
+
+
+def _markdown(question: str, passages: list[Passage]) -> str:
+    parts = [f"## shipmate ask: {question}", ""]
+    if not passages:
+        parts.append("No passage matches.")
+    for number, passage in enumerate(passages, start=1):
+        parts += [f"### {number}. {passage.title} > {passage.heading}", "", f"Source: `{passage.source}`", ""]
+        parts.append(f"> {_snippet(passage.text, 800)}")
+        parts.append("")
+    return "\n".join(parts) + "\n"
+
+
+class _Progress:
+    """A progress bar on stderr while files are embedded (terminal only)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self._enabled = not quiet and sys.stderr.isatty()
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self._enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._bar = Progress(
+                TextColumn("Indexing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                TextColumn("{task.description}"),
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("", total=None)
+        return self
+
+    def update(self, source: str, done: int, total: int) -> None:
+        if self._bar is not None and self._task is not None:
+            self._bar.update(self._task, completed=done, total=total, description=Path(source).name)
+
+    def __exit__(self, *_: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
