@@ -51,8 +51,13 @@ class MiniLMEmbedder:
         """One unit vector per text, as rows of a float32 matrix."""
         if not texts:
             return np.zeros((0, DIMENSION), dtype=np.float32)
-        out = [self._embed_batch(list(texts[i : i + BATCH])) for i in range(0, len(texts), BATCH)]
-        return np.concatenate(out, axis=0)
+        # batch texts of similar length together: padding costs as much as real tokens
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = np.empty((len(texts), DIMENSION), dtype=np.float32)
+        for start in range(0, len(order), BATCH):
+            batch = order[start : start + BATCH]
+            vectors[batch] = self._embed_batch([texts[i] for i in batch])
+        return vectors
 
     def _embed_batch(self, texts: list[str]) -> Matrix:
         encodings = self._tokenizer.encode_batch(texts)
