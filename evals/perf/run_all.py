@@ -19,6 +19,7 @@ BENCHMARKS = {
         ["--size-mb", os.environ.get("SHIPMATE_BENCH_SIZE_MB", "1024")],
     ),
     "diagnose_dense_errors": ("diagnose_throughput", ["--dense", "--size-mb", "32"]),
+    "retrieval": ("retrieval", ["--chunks", os.environ.get("SHIPMATE_BENCH_CHUNKS", "10000")]),
     "startup": ("startup", []),
 }
 
