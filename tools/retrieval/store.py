@@ -41,12 +41,11 @@ class KnowledgeStore:
         self.location = location
         self.dimension = dimension
         self.collection_name = _collection_name(embedder_name)
+        self._metadata = {"hnsw:space": "cosine", "embedder": embedder_name, "dimension": dimension}
         try:
             self._client = _client(location)
             self._collection = self._client.get_or_create_collection(
-                self.collection_name,
-                metadata={"hnsw:space": "cosine", "embedder": embedder_name, "dimension": dimension},
-                embedding_function=None,
+                self.collection_name, metadata=self._metadata, embedding_function=None
             )
         except InputError:
             raise
@@ -91,9 +90,7 @@ class KnowledgeStore:
         self._guard(lambda: self._client.delete_collection(self.collection_name))
         self._collection = self._guard(
             lambda: self._client.get_or_create_collection(
-                self.collection_name,
-                metadata={"hnsw:space": "cosine", "dimension": self.dimension},
-                embedding_function=None,
+                self.collection_name, metadata=self._metadata, embedding_function=None
             )
         )
 
