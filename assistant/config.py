@@ -123,6 +123,16 @@ def knowledge_store(loaded: LoadedSettings) -> str:
     return str(path)
 
 
+def knowledge_paths(loaded: LoadedSettings) -> list[Path]:
+    """The user's document folders, relative ones taken from the config file that set them."""
+    origin = loaded.sources.get("knowledge.paths", "")
+    base = Path(origin).parent if origin.endswith(".toml") else None
+    return [
+        p if p.is_absolute() or base is None else base / p
+        for p in (q.expanduser() for q in loaded.settings.knowledge.paths)
+    ]
+
+
 def find_repo_config(start: Path | None = None) -> Path | None:
     """The nearest `.shipmate.toml` from `start` upwards, stopping at a repository root."""
     directory = (start or Path.cwd()).resolve()

@@ -68,13 +68,13 @@ def index(
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """Build or update the knowledge index; see INDEX_HELP."""
-    from assistant.config import knowledge_store, load_settings
+    from assistant.config import knowledge_paths, knowledge_store, load_settings
     from tools.retrieval.docs_tool import build_index
 
     options: GlobalOptions = ctx.obj or GlobalOptions()
     loaded = load_settings({"knowledge": {"store": store}} if store else {})
     location = knowledge_store(loaded)
-    extra = [*loaded.settings.knowledge.paths, *(paths or [])]
+    extra = [*knowledge_paths(loaded), *(paths or [])]
     with _Progress(options.quiet) as progress:
         report = build_index(location, extra, rebuild=rebuild, progress=progress.update, bundled=bundled)
     if output_format == "json":
@@ -107,7 +107,7 @@ def ask(
     ),
 ) -> None:
     """Search the knowledge base; see ASK_HELP."""
-    from assistant.config import knowledge_store, load_settings
+    from assistant.config import knowledge_paths, knowledge_store, load_settings
     from tools.retrieval.docs_tool import build_index, index_is_empty, search_docs
 
     options: GlobalOptions = ctx.obj or GlobalOptions()
@@ -127,7 +127,7 @@ def ask(
                 file=sys.stderr,
             )
         with _Progress(options.quiet) as progress:
-            build_index(location, loaded.settings.knowledge.paths, progress=progress.update)
+            build_index(location, knowledge_paths(loaded), progress=progress.update)
     passages = search_docs(question, location, k=k, category=category, platform=platform, mode=mode)  # type: ignore[arg-type]
     fmt = loaded.settings.format
     if fmt == "json":

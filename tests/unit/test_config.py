@@ -85,3 +85,17 @@ def test_repo_config_search_stops_at_the_repository_root(
     (inner / ".git").mkdir(parents=True)
     monkeypatch.chdir(inner)
     assert load_settings().settings.model is None
+
+
+def test_knowledge_store_location(repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from assistant.config import knowledge_paths, knowledge_store
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert knowledge_store(load_settings()) == str(tmp_path / "data" / "shipmate" / "knowledge")
+    (repo / ".shipmate.toml").write_text('[knowledge]\nstore = ".shipmate/index"\npaths = ["docs"]\n')
+    loaded = load_settings()
+    assert knowledge_store(loaded) == str(repo / ".shipmate" / "index")  # relative to the file that set it
+    assert knowledge_paths(loaded) == [repo / "docs"]
+    assert (
+        knowledge_store(load_settings({"knowledge": {"store": "http://chroma:8000"}})) == "http://chroma:8000"
+    )
