@@ -21,9 +21,10 @@ if os.environ.get("CI"):
 
 @pytest.fixture(autouse=True)
 def isolated_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No test reads the developer's own ~/.config/shipmate or SHIPMATE_* variables."""
+    """No test reads the developer's own ~/.config/shipmate, index or SHIPMATE_* variables."""
     home = tmp_path_factory.mktemp("xdg")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     for name in list(os.environ):
         if name.startswith("SHIPMATE_"):
             monkeypatch.delenv(name)
