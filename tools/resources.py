@@ -36,13 +36,6 @@ def taxonomy() -> dict[str, str]:
     return {category: text for group in raw.values() for category, text in group.items()}
 
 
-@lru_cache(maxsize=1)
-def taxonomy_groups() -> dict[str, str]:
-    """Every category id mapped to its group (kubernetes, terraform, ...)."""
-    raw = load_yaml(knowledge_dir("taxonomy.yaml").read_text(encoding="utf-8"))
-    return {category: group for group, entries in raw.items() for category in entries}
-
-
 def runbook_path(category: str) -> str:
     """The package-relative path of a category's runbook."""
     return f"knowledge/runbooks/{category}.md"
