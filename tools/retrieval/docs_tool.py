@@ -18,6 +18,7 @@ from tools.retrieval.search import KnowledgeSearch, Mode, Passage
 from tools.retrieval.store import KnowledgeStore
 
 _OPEN: dict[str, KnowledgeSearch] = {}
+_STORES: dict[tuple[str, str], KnowledgeStore] = {}
 
 
 def default_embedder_instance() -> Embedder:
@@ -28,9 +29,12 @@ def default_embedder_instance() -> Embedder:
 
 
 def open_store(location: str, embedder: Embedder | None = None) -> KnowledgeStore:
-    """The store at `location` for the given (default: offline MiniLM) embedder."""
+    """The store at `location` for the given (default: offline MiniLM) embedder, opened once per process."""
     embedder = embedder or default_embedder_instance()
-    return KnowledgeStore(location, embedder.name, embedder.dimension)
+    key = (location, embedder.name)
+    if key not in _STORES:
+        _STORES[key] = KnowledgeStore(location, embedder.name, embedder.dimension)
+    return _STORES[key]
 
 
 def gather_documents(
