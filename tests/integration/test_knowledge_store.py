@@ -107,3 +107,76 @@ def test_a_second_writer_waits_then_gives_up(tmp_path: Path, monkeypatch: pytest
         pytest.raises(InputError, match="another `shipmate index`"),
     ):
         index_documents(store, CountingEmbedder(), [])
+
+
+def _heading_hits(search: Any, query: str) -> list[str]:
+    return [p.heading for p in search.search(query, k=3, mode="lexical")]
+
+
+def test_the_lexical_snapshot_is_saved_reused_and_never_stale(tmp_path: Path) -> None:
+    from tools.retrieval.lexical_cache import LABEL_FILE, ROWS_FILE, snapshot_folder
+    from tools.retrieval.search import KnowledgeSearch
+
+    docs_dir, store_dir = tmp_path / "docs", tmp_path / "store"
+    _write(docs_dir, DOCS)
+    embedder = CountingEmbedder()
+    store = KnowledgeStore(str(store_dir), embedder.name, embedder.dimension)
+    index_documents(store, embedder, _docs(docs_dir))
+    folder = snapshot_folder(store)
+    label = (folder / LABEL_FILE).read_text()
+    assert store.generation() and store.generation() in label
+
+    # a cold search loads the saved snapshot as it is
+    saved_at = (folder / LABEL_FILE).stat().st_mtime_ns
+    reopened = KnowledgeStore(str(store_dir), embedder.name, embedder.dimension)
+    assert _heading_hits(KnowledgeSearch(reopened, embedder), "state lock") == ["Terraform state > Locking"]
+    assert (folder / LABEL_FILE).stat().st_mtime_ns == saved_at
+
+    # a change through the indexer gives a new generation and a new snapshot
+    (docs_dir / "gpu.md").write_text("# GPUs\n\n## Scheduling\n\nRequest nvidia.com/gpu in limits.\n")
+    index_documents(store, embedder, _docs(docs_dir))
+    assert (folder / LABEL_FILE).read_text() != label
+    fresh = KnowledgeStore(str(store_dir), embedder.name, embedder.dimension)
+    assert _heading_hits(KnowledgeSearch(fresh, embedder), "nvidia.com/gpu") == ["GPUs > Scheduling"]
+
+    # a damaged snapshot is rebuilt, and the search still answers
+    (folder / ROWS_FILE).write_text("{not json")
+    damaged = KnowledgeStore(str(store_dir), embedder.name, embedder.dimension)
+    assert _heading_hits(KnowledgeSearch(damaged, embedder), "state lock") == ["Terraform state > Locking"]
+    assert (folder / ROWS_FILE).read_text().startswith("{")
+    assert len(KnowledgeSearch(damaged, embedder)) == 4
+
+
+def test_a_write_that_bypassed_the_snapshot_is_seen_through_the_count(tmp_path: Path) -> None:
+    from tools.retrieval.search import KnowledgeSearch
+
+    docs_dir, store_dir = tmp_path / "docs", tmp_path / "store"
+    _write(docs_dir, DOCS)
+    embedder = CountingEmbedder()
+    store = KnowledgeStore(str(store_dir), embedder.name, embedder.dimension)
+    index_documents(store, embedder, _docs(docs_dir))
+    vector = default_embedder().embed(["ingress"]).tolist()
+    store.upsert(["extra"], ["The ingress class annotation picks the controller."], vector, [{"title": "x"}])
+    reopened = KnowledgeStore(str(store_dir), embedder.name, embedder.dimension)
+    search = KnowledgeSearch(reopened, embedder)
+    assert len(search) == 4
+    assert [p.id for p in search.search("ingress class annotation", k=1, mode="lexical")] == ["extra"]
+
+
+def test_an_unwritable_snapshot_place_costs_time_not_answers(tmp_path: Path) -> None:
+    import shutil
+
+    from tools.retrieval.lexical_cache import FOLDER_NAME
+    from tools.retrieval.search import KnowledgeSearch
+
+    docs_dir, store_dir = tmp_path / "docs", tmp_path / "store"
+    _write(docs_dir, DOCS)
+    embedder = CountingEmbedder()
+    store = KnowledgeStore(str(store_dir), embedder.name, embedder.dimension)
+    index_documents(store, embedder, _docs(docs_dir))
+    # a file where the snapshot folder should be: no snapshot can be written (even by root)
+    shutil.rmtree(store_dir / FOLDER_NAME)
+    (store_dir / FOLDER_NAME).write_text("in the way")
+    reopened = KnowledgeStore(str(store_dir), embedder.name, embedder.dimension)
+    assert _heading_hits(KnowledgeSearch(reopened, embedder), "state lock") == ["Terraform state > Locking"]
+    assert (store_dir / FOLDER_NAME).read_text() == "in the way"

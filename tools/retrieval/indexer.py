@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from tools.errors import InputError
 from tools.resources import knowledge_dir
 from tools.retrieval.chunking import Chunk, chunk_document, document_format, parse_document
+from tools.retrieval.lexical_cache import load_snapshot, save_snapshot
 from tools.retrieval.store import KnowledgeStore, is_remote
 
 BUNDLED_FOLDERS = ("runbooks", "guides")
@@ -167,6 +168,12 @@ def index_documents(
                 report.removed_files += 1
                 report.chunks_removed += len(ids)
         report.total_chunks = store.count()
+        changed = report.embedded_files or report.removed_files or rebuild
+        if changed or not store.generation():
+            store.mark_changed()
+            save_snapshot(store)
+        else:
+            load_snapshot(store)  # rebuilds a missing or damaged snapshot
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 

@@ -55,3 +55,19 @@ class LexicalIndex:
         k = min(k, self._size)
         results, scores = self._bm25.retrieve([tokens], k=k, show_progress=False)
         return [(int(i), float(s)) for i, s in zip(results[0], scores[0], strict=True) if s > 0]
+
+    def save(self, folder: str) -> None:
+        """Write the BM25 matrices and vocabulary into `folder`."""
+        self._bm25.save(folder, show_progress=False)
+
+    @classmethod
+    def load(cls, folder: str, size: int) -> LexicalIndex:
+        """The index saved in `folder` (memory-mapped) over `size` texts."""
+        import bm25s
+
+        loaded = cls([])
+        loaded._size = size
+        if size:
+            loaded._bm25 = bm25s.BM25.load(folder, mmap=True, show_progress=False)
+        return loaded
+

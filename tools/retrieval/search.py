@@ -12,11 +12,12 @@ from typing import Any, Literal
 
 from tools.retrieval.fusion import exact_terms, exact_tier, fuse
 from tools.retrieval.indexer import Embedder
-from tools.retrieval.lexical import LexicalIndex
+from tools.retrieval.lexical_cache import load_snapshot, searchable_text
 from tools.retrieval.store import KnowledgeStore, StoredChunk
 
 Mode = Literal["hybrid", "dense", "lexical"]
 CANDIDATES_PER_RESULT = 4
+FETCHED_LIMIT = 4096
 
 
 @dataclass(frozen=True)
@@ -35,17 +36,16 @@ class Passage:
 
 
 class KnowledgeSearch:
-    """Loads the index once (the lexical side lives in memory), then answers queries."""
+    """Opens the index once (the lexical side from its saved snapshot), then answers queries."""
 
     def __init__(self, store: KnowledgeStore, embedder: Embedder) -> None:
         self._store = store
         self._embedder = embedder
-        self._chunks: list[StoredChunk] = store.chunks()
-        self._by_id = {chunk.id: chunk for chunk in self._chunks}
-        self._lexical = LexicalIndex([_searchable(c) for c in self._chunks])
+        self._lexical = load_snapshot(store)
+        self._fetched: dict[str, StoredChunk] = {}
 
     def __len__(self) -> int:
-        return len(self._chunks)
+        return len(self._lexical.ids)
 
     def search(
         self,
@@ -56,7 +56,7 @@ class KnowledgeSearch:
         mode: Mode = "hybrid",
     ) -> list[Passage]:
         """The `k` best passages for `query`, best first."""
-        if not query.strip() or not self._chunks:
+        if not query.strip() or not self._lexical.ids:
             return []
         wanted = k * CANDIDATES_PER_RESULT
         rankings: list[list[str]] = []
@@ -66,26 +66,31 @@ class KnowledgeSearch:
                 self._store.dense_search(list(map(float, vector)), wanted, _where(category, platform))
             )
         if mode in ("hybrid", "lexical"):
-            hits = self._lexical.search(query, wanted * 2)
-            ids = [self._chunks[i].id for i, _ in hits]
-            rankings.append([i for i in ids if _admits(self._by_id[i], category, platform)][:wanted])
+            hits = self._lexical.index.search(query, wanted * 2)
+            admitted = [i for i, _ in hits if self._lexical.admits(i, category, platform)]
+            rankings.append([self._lexical.ids[i] for i in admitted][:wanted])
+        chunks = self._chunks({i for ranking in rankings for i in ranking})
         if mode == "hybrid":
-            texts = {
-                i: _searchable(self._by_id[i]) for ranking in rankings for i in ranking if i in self._by_id
-            }
-            ordered = fuse(rankings, texts, query)
+            texts = {i: searchable_text(chunk) for i, chunk in chunks.items()}
+            ordered = fuse([[i for i in r if i in chunks] for r in rankings], texts, query)
         else:
             phrases, identifiers = exact_terms(query)
             ordered = [
-                (i, 1.0 / (rank + 1), exact_tier(_searchable(self._by_id[i]), phrases, identifiers))
+                (i, 1.0 / (rank + 1), exact_tier(searchable_text(chunks[i]), phrases, identifiers))
                 for rank, i in enumerate(rankings[0])
-                if i in self._by_id
+                if i in chunks
             ]
-        return [_passage(self._by_id[i], score, tier) for i, score, tier in ordered[:k] if i in self._by_id]
+        return [_passage(chunks[i], score, tier) for i, score, tier in ordered[:k]]
 
-
-def _searchable(chunk: StoredChunk) -> str:
-    return f"{chunk.metadata.get('title', '')} {chunk.metadata.get('heading', '')}\n{chunk.text}"
+    def _chunks(self, ids: set[str]) -> dict[str, StoredChunk]:
+        """Text and metadata of the candidates, fetched from the store once per process."""
+        missing = [i for i in ids if i not in self._fetched]
+        if len(self._fetched) + len(missing) > FETCHED_LIMIT:
+            self._fetched.clear()  # a long-lived process must not end up holding the whole store
+            missing = list(ids)
+        for chunk in self._store.get(missing):
+            self._fetched[chunk.id] = chunk
+        return {i: self._fetched[i] for i in ids if i in self._fetched}
 
 
 def _where(category: str | None, platform: str | None) -> dict[str, Any] | None:
@@ -97,12 +102,6 @@ def _where(category: str | None, platform: str | None) -> dict[str, Any] | None:
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def _admits(chunk: StoredChunk, category: str | None, platform: str | None) -> bool:
-    if category and category not in (chunk.metadata.get("categories") or []):
-        return False
-    return not (platform and platform not in (chunk.metadata.get("platforms") or []))
 
 
 def _passage(chunk: StoredChunk, score: float, tier: int) -> Passage:

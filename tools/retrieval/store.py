@@ -9,6 +9,7 @@ handed to Chroma, so Chroma never downloads a model of its own.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from tools.errors import InputError
 
 COLLECTION_PREFIX = "shipmate-knowledge"
 REBUILD_HINT = "run `shipmate index --rebuild`"
+GENERATION_KEY = "shipmate:generation"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,17 @@ class KnowledgeStore:
             raise InputError(
                 location, f"the knowledge index cannot be opened ({_short(err)}); {REBUILD_HINT}"
             ) from err
+
+    def generation(self) -> str:
+        """A token that changes with every write through shipmate (keys the saved lexical index)."""
+        metadata = self._collection.metadata or {}
+        return str(metadata.get(GENERATION_KEY, ""))
+
+    def mark_changed(self) -> None:
+        """Give the collection a new generation token (after a write)."""
+        # Chroma refuses any metadata that names the distance space again after creation
+        kept = {k: v for k, v in (self._collection.metadata or {}).items() if not k.startswith("hnsw:")}
+        self._guard(lambda: self._collection.modify(metadata={**kept, GENERATION_KEY: uuid.uuid4().hex}))
 
     def count(self) -> int:
         """Chunks in the collection."""
@@ -108,13 +121,16 @@ class KnowledgeStore:
         )
         return list(result["ids"][0])
 
+    def get(self, ids: Sequence[str]) -> list[StoredChunk]:
+        """The chunks with these ids that exist, in no particular order."""
+        if not ids:
+            return []
+        got = self._guard(lambda: self._collection.get(ids=list(ids), include=["documents", "metadatas"]))
+        return _stored(got)
+
     def chunks(self) -> list[StoredChunk]:
         """Every chunk with its text and metadata (for the lexical index)."""
-        got = self._guard(lambda: self._collection.get(include=["documents", "metadatas"]))
-        return [
-            StoredChunk(i, d or "", dict(m or {}))
-            for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
-        ]
+        return _stored(self._guard(lambda: self._collection.get(include=["documents", "metadatas"])))
 
     def _guard(self, operation: Any) -> Any:
         try:
@@ -123,6 +139,13 @@ class KnowledgeStore:
             raise InputError(
                 self.location, f"the knowledge index failed ({_short(err)}); {REBUILD_HINT}"
             ) from err
+
+
+def _stored(got: Any) -> list[StoredChunk]:
+    return [
+        StoredChunk(i, d or "", dict(m or {}))
+        for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
+    ]
 
 
 def _client(location: str) -> Any:
