@@ -51,6 +51,16 @@ class KnowledgeSettings(BaseModel):
         description="Index location: a directory, or http(s)://host:port of a Chroma server. "
         "Default: $XDG_DATA_HOME/shipmate/knowledge.",
     )
+    embedder: str = Field(
+        default="minilm",
+        description="Embedding provider: minilm (offline, built in), chroma (Chroma's default, downloads "
+        "once), litellm:<model> (e.g. litellm:openai/text-embedding-3-small), "
+        "sentence-transformers:<model> (when installed).",
+    )
+    embedding_api_base: str | None = Field(
+        default=None, description="Base URL for litellm embeddings (Ollama, vLLM, OpenAI-compatible proxy)."
+    )
+    embedding_api_key: SecretStr | None = Field(default=None, description="API key for litellm embeddings.")
 
 
 class Settings(BaseSettings):

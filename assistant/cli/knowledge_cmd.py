@@ -14,7 +14,8 @@ from assistant.cli.state import GlobalOptions
 from tools.errors import InputError
 
 if TYPE_CHECKING:
-    from tools.retrieval.indexer import IndexReport
+    from assistant.config import LoadedSettings
+    from tools.retrieval.indexer import Embedder, IndexReport
     from tools.retrieval.search import Passage
 
 INDEX_HELP = """Build or update the knowledge index used by `shipmate ask` and the agent.
@@ -22,7 +23,11 @@ INDEX_HELP = """Build or update the knowledge index used by `shipmate ask` and t
 Indexes the bundled runbooks and guides plus your own folders (the PATHs given
 here and `knowledge.paths` in the configuration): Markdown, reStructuredText, HTML
 and plain text, chunked by heading. Unchanged files are not re-embedded; deleted
-files leave the index. Embeddings are computed offline (all-MiniLM-L6-v2).
+files leave the index. Embeddings are computed offline (all-MiniLM-L6-v2) unless
+`knowledge.embedder` names another provider: chroma (Chroma's default, downloaded
+once), litellm:<model> (OpenAI, Ollama, any OpenAI-compatible server; texts are
+redacted before they leave) or sentence-transformers:<model> (when installed).
+Each provider keeps its own collection in the store.
 
 The index lives in $XDG_DATA_HOME/shipmate/knowledge unless `knowledge.store` names
 another directory or a Chroma server (http://host:8000).
@@ -75,8 +80,11 @@ def index(
     loaded = load_settings({"knowledge": {"store": store}} if store else {})
     location = knowledge_store(loaded)
     extra = [*knowledge_paths(loaded), *(paths or [])]
+    embedder = _embedder(loaded)
     with _Progress(options.quiet) as progress:
-        report = build_index(location, extra, rebuild=rebuild, progress=progress.update, bundled=bundled)
+        report = build_index(
+            location, extra, rebuild=rebuild, progress=progress.update, embedder=embedder, bundled=bundled
+        )
     if output_format == "json":
         sys.stdout.write(json.dumps({"store": location, **asdict(report)}, indent=2) + "\n")
         return
@@ -120,15 +128,24 @@ def ask(
         flags["knowledge"] = {"store": store}
     loaded = load_settings(flags)
     location = knowledge_store(loaded)
-    if index_is_empty(location):
+    embedder = _embedder(loaded)
+    if index_is_empty(location, embedder):
         if not options.quiet:
             print(
                 f"shipmate: no knowledge index at {location} yet; indexing the bundled knowledge once",
                 file=sys.stderr,
             )
         with _Progress(options.quiet) as progress:
-            build_index(location, knowledge_paths(loaded), progress=progress.update)
-    passages = search_docs(question, location, k=k, category=category, platform=platform, mode=mode)  # type: ignore[arg-type]
+            build_index(location, knowledge_paths(loaded), progress=progress.update, embedder=embedder)
+    passages = search_docs(
+        question,
+        location,
+        k=k,
+        category=category,
+        platform=platform,
+        mode=mode,  # type: ignore[arg-type]
+        embedder=embedder,
+    )
     fmt = loaded.settings.format
     if fmt == "json":
         sys.stdout.write(
@@ -226,3 +243,12 @@ class _Progress:
     def __exit__(self, *_: object) -> None:
         if self._bar is not None:
             self._bar.stop()
+
+
+def _embedder(loaded: LoadedSettings) -> Embedder:
+    """The embedder the settings name (`knowledge.embedder`)."""
+    from tools.retrieval.docs_tool import embedder_for
+
+    knowledge = loaded.settings.knowledge
+    key = knowledge.embedding_api_key.get_secret_value() if knowledge.embedding_api_key else None
+    return embedder_for(knowledge.embedder, knowledge.embedding_api_base, key)

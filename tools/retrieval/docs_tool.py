@@ -17,8 +17,9 @@ from tools.retrieval.indexer import (
 from tools.retrieval.search import KnowledgeSearch, Mode, Passage
 from tools.retrieval.store import KnowledgeStore
 
-_OPEN: dict[str, KnowledgeSearch] = {}
+_OPEN: dict[tuple[str, str], KnowledgeSearch] = {}
 _STORES: dict[tuple[str, str], KnowledgeStore] = {}
+_EMBEDDERS: dict[tuple[str, str | None], Embedder] = {}
 
 
 def default_embedder_instance() -> Embedder:
@@ -26,6 +27,16 @@ def default_embedder_instance() -> Embedder:
     from tools.retrieval.minilm import default_embedder
 
     return default_embedder()
+
+
+def embedder_for(spec: str, api_base: str | None = None, api_key: str | None = None) -> Embedder:
+    """The embedder `spec` names (`knowledge.embedder`), made once per process."""
+    from tools.retrieval.embedders import make_embedder
+
+    key = (spec, api_base)
+    if key not in _EMBEDDERS:
+        _EMBEDDERS[key] = make_embedder(spec, api_base, api_key)
+    return _EMBEDDERS[key]
 
 
 def open_store(location: str, embedder: Embedder | None = None) -> KnowledgeStore:
@@ -59,7 +70,7 @@ def build_index(
     documents = gather_documents(extra_paths, skipped, bundled)
     report = index_documents(open_store(location, embedder), embedder, documents, rebuild, progress)
     report.skipped = skipped
-    _OPEN.pop(location, None)  # the next search sees the new index
+    _OPEN.pop((location, embedder.name), None)  # the next search sees the new index
     return report
 
 
@@ -70,15 +81,16 @@ def search_docs(
     category: str | None = None,
     platform: str | None = None,
     mode: Mode = "hybrid",
+    embedder: Embedder | None = None,
 ) -> list[Passage]:
     """The best passages of the knowledge index for `query`, with their source and heading to cite."""
-    search = _OPEN.get(location)
+    embedder = embedder or default_embedder_instance()
+    search = _OPEN.get((location, embedder.name))
     if search is None:
-        embedder = default_embedder_instance()
-        search = _OPEN[location] = KnowledgeSearch(open_store(location, embedder), embedder)
+        search = _OPEN[(location, embedder.name)] = KnowledgeSearch(open_store(location, embedder), embedder)
     return search.search(query, k=k, category=category, platform=platform, mode=mode)
 
 
-def index_is_empty(location: str) -> bool:
-    """True when no chunk has been indexed at `location` yet."""
-    return open_store(location).count() == 0
+def index_is_empty(location: str, embedder: Embedder | None = None) -> bool:
+    """True when no chunk has been indexed at `location` (for this embedder) yet."""
+    return open_store(location, embedder).count() == 0

@@ -70,4 +70,3 @@ class LexicalIndex:
         if size:
             loaded._bm25 = bm25s.BM25.load(folder, mmap=True, show_progress=False)
         return loaded
-
