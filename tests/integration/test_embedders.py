@@ -95,9 +95,7 @@ def test_cli_index_and_ask_with_the_litellm_provider(tmp_path: Path) -> None:
 def test_unknown_provider_is_refused_with_the_choices(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"unknown embedder 'word2vec'; use one of: minilm, chroma"):
         make_embedder("word2vec")
-    result = run(
-        "ask", "x", "--store", str(tmp_path / "s"), env={"SHIPMATE_KNOWLEDGE__EMBEDDER": "litellm"}
-    )
+    result = run("ask", "x", "--store", str(tmp_path / "s"), env={"SHIPMATE_KNOWLEDGE__EMBEDDER": "litellm"})
     one_line_error(result, "unknown embedder 'litellm'")
 
 
@@ -116,13 +114,17 @@ def test_chroma_default_offline_names_the_way_out(tmp_path: Path) -> None:
     assert "use the built-in `minilm` embedder" in result.stderr.decode()
 
 
-@pytest.mark.skipif(find_spec("sentence_transformers") is not None, reason="sentence-transformers is installed")
+@pytest.mark.skipif(
+    find_spec("sentence_transformers") is not None, reason="sentence-transformers is installed"
+)
 def test_sentence_transformers_when_missing_says_how_to_install() -> None:
     with pytest.raises(InputError, match="sentence-transformers is not installed"):
         make_embedder("sentence-transformers:all-MiniLM-L6-v2")
 
 
-@pytest.mark.skipif(find_spec("sentence_transformers") is None, reason="sentence-transformers is not installed")
+@pytest.mark.skipif(
+    find_spec("sentence_transformers") is None, reason="sentence-transformers is not installed"
+)
 def test_sentence_transformers_when_installed_agrees_with_minilm() -> None:
     embedder = make_embedder(f"sentence-transformers:{os.environ.get('ST_MODEL', 'all-MiniLM-L6-v2')}")
     vector = embedder.embed(["pods keep restarting"])[0]

@@ -124,7 +124,8 @@ def test_the_lexical_snapshot_is_saved_reused_and_never_stale(tmp_path: Path) ->
     index_documents(store, embedder, _docs(docs_dir))
     folder = snapshot_folder(store)
     label = (folder / LABEL_FILE).read_text()
-    assert store.generation() and store.generation() in label
+    assert store.generation()
+    assert store.generation() in label
 
     # a cold search loads the saved snapshot as it is
     saved_at = (folder / LABEL_FILE).stat().st_mtime_ns
