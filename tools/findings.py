@@ -88,4 +88,11 @@ class Finding(BaseModel):
         "'context' is a lead that recovered or is unrelated to the failure.",
     )
     occurrence: Occurrence | None = None
+    resource: str | None = Field(
+        default=None,
+        description="Validation: the object or block it concerns (Deployment/web, aws_s3_bucket.logs).",
+    )
+    field_path: str | None = Field(
+        default=None, description="Validation: the field inside it (spec.template.spec.containers[0].image)."
+    )
     notes: list[str] = Field(default_factory=list, description="Why it was ranked as it was.")
