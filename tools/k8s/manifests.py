@@ -23,6 +23,7 @@ from tools.k8s.yaml_stream import Document, YamlProblem, documents
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SNIFF_BYTES = 8192
 STDIN = "-"
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
 @dataclass
@@ -91,25 +92,37 @@ class Manifest:
         return line
 
 
-def manifest_files(paths: Sequence[str | Path]) -> list[str]:
-    """Files to read: the given files as they are, YAML and JSON files found under folders, `-` for stdin."""
-    found: list[str] = []
+@dataclass(frozen=True)
+class InputFile:
+    """A file to read; `explicit` when the user named it (not found by walking a folder)."""
+
+    path: str
+    explicit: bool
+
+
+def manifest_files(paths: Sequence[str | Path], notes: list[str] | None = None) -> list[InputFile]:
+    """Files to read: named files as they are, YAML and JSON files under folders, `-` for stdin.
+
+    Inside folders, Helm charts and kustomize folders are left out (their files are
+    templates and patches, not objects) with a note in `notes` saying how to render them.
+    """
+    found: list[InputFile] = []
     for raw in paths:
         text = str(raw)
         if text == STDIN:
-            found.append(STDIN)
+            found.append(InputFile(STDIN, True))
             continue
         path = Path(text)
         if path.is_dir():
-            found.extend(_walk(path))
+            found.extend(InputFile(f, False) for f in _walk(path, notes if notes is not None else []))
         elif path.exists():
-            found.append(text)
+            found.append(InputFile(text, True))
         else:
             raise InputError(text, "no such file or directory")
     return found
 
 
-def _walk(root: Path) -> Iterator[str]:
+def _walk(root: Path, notes: list[str]) -> Iterator[str]:
     seen: set[tuple[int, int]] = set()
     for folder, subfolders, files in os.walk(root, followlinks=True):
         stat = os.stat(folder)
@@ -117,6 +130,18 @@ def _walk(root: Path) -> Iterator[str]:
             subfolders[:] = []
             continue
         seen.add((stat.st_dev, stat.st_ino))
+        if "Chart.yaml" in files:
+            notes.append(
+                f"{folder}: a Helm chart, not read; render it: helm template {folder} | shipmate validate -"
+            )
+            subfolders[:] = []
+            continue
+        if any(name in files for name in KUSTOMIZATION_FILES):
+            notes.append(
+                f"{folder}: a kustomization, not read; run: kustomize build {folder} | shipmate validate -"
+            )
+            subfolders[:] = []
+            continue
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         for name in sorted(files):
             if name.endswith(MANIFEST_SUFFIXES):

@@ -14,7 +14,7 @@ from typing import IO
 
 from tools.findings import Finding
 from tools.k8s.crds import crd_schemas
-from tools.k8s.manifests import manifest_files, read_manifests
+from tools.k8s.manifests import Manifest, manifest_files, read_manifests
 from tools.k8s.policies import PolicyOptions, SetChecks, object_findings
 from tools.k8s.schema_check import check_schema
 from tools.k8s.schemas import SchemaSet, resolve_version
@@ -40,14 +40,18 @@ def validate_k8s(
         version=version,
         strict=strict,
         folders=[Path(p) for p in schema_locations],
-        crd_schemas=crd_schemas(m for source in manifest_files(crds) for m in read_manifests(source)),
+        crd_schemas=crd_schemas(m for f in manifest_files(crds) for m in read_manifests(f.path)),
     )
     options = PolicyOptions(kubernetes_version=version, ignored=frozenset(ignored_policies))
     report = ValidationReport(target="kubernetes")
     set_checks = SetChecks()
-    for source in manifest_files(paths):
+    not_objects = 0
+    for source in manifest_files(paths, report.notes):
         report.counts.files += 1
-        for manifest in read_manifests(source, stdin):
+        for manifest in read_manifests(source.path, stdin):
+            if not source.explicit and _not_kubernetes(manifest):
+                not_objects += 1
+                continue
             status, messages, findings = check_schema(manifest, schemas, ignore_missing_schemas)
             report.counts.add(status)
             report.findings.extend(findings)
@@ -66,9 +70,19 @@ def validate_k8s(
                 set_checks.add(manifest)
     if policies:
         report.findings.extend(set_checks.findings(options))
+    if not_objects:
+        report.notes.append(
+            f"{not_objects} YAML documents in folders had neither kind nor apiVersion: not read"
+        )
     report.findings.sort(key=_order)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _not_kubernetes(manifest: Manifest) -> bool:
+    """A document found by walking a folder that is plainly something else (values.yaml, CI config)."""
+    obj = manifest.obj
+    return obj is not None and "kind" not in obj and "apiVersion" not in obj
 
 
 def _order(finding: Finding) -> tuple[int, str, int]:
