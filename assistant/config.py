@@ -63,6 +63,33 @@ class KnowledgeSettings(BaseModel):
     embedding_api_key: SecretStr | None = Field(default=None, description="API key for litellm embeddings.")
 
 
+class ValidateSettings(BaseModel):
+    """Settings of `shipmate validate`."""
+
+    kubernetes_version: str | None = Field(
+        default=None, description="Kubernetes version to validate against (default: newest bundled)."
+    )
+    strict: bool = Field(default=False, description="Refuse unknown and duplicate fields.")
+    crds: list[Path] = Field(default_factory=list, description="CRD files or folders for custom resources.")
+    schema_locations: list[Path] = Field(
+        default_factory=list,
+        description="Folders of JSON schemas named like kubeconform's (kind-group-version).",
+    )
+    ignore_missing_schemas: bool = Field(
+        default=False, description="Report kinds without a schema as skipped instead of errors."
+    )
+    ignore: list[str] = Field(
+        default_factory=list, description="Policy ids to switch off (K8S_LATEST_TAG, ...)."
+    )
+    terraform_binary: str | None = Field(
+        default=None, description="terraform or tofu binary for fmt/validate (default: found on PATH)."
+    )
+    external: list[str] = Field(
+        default_factory=list,
+        description="External checkers to run when installed: checkov, tflint, conftest.",
+    )
+
+
 class Settings(BaseSettings):
     """Every setting of shipmate. Nested settings use `__` in environment names."""
 
@@ -85,6 +112,7 @@ class Settings(BaseSettings):
     )
     diagnose: DiagnoseSettings = Field(default_factory=DiagnoseSettings)
     knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
+    validation: ValidateSettings = Field(default_factory=ValidateSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -135,12 +163,14 @@ def knowledge_store(loaded: LoadedSettings) -> str:
 
 def knowledge_paths(loaded: LoadedSettings) -> list[Path]:
     """The user's document folders, relative ones taken from the config file that set them."""
-    origin = loaded.sources.get("knowledge.paths", "")
+    return configured_paths(loaded, "knowledge.paths", loaded.settings.knowledge.paths)
+
+
+def configured_paths(loaded: LoadedSettings, key: str, paths: list[Path]) -> list[Path]:
+    """`paths` (the value of setting `key`) with relative ones taken from the config file that set them."""
+    origin = loaded.sources.get(key, "")
     base = Path(origin).parent if origin.endswith(".toml") else None
-    return [
-        p if p.is_absolute() or base is None else base / p
-        for p in (q.expanduser() for q in loaded.settings.knowledge.paths)
-    ]
+    return [p if p.is_absolute() or base is None else base / p for p in (q.expanduser() for q in paths)]
 
 
 def find_repo_config(start: Path | None = None) -> Path | None:

@@ -10,14 +10,16 @@ import sys
 
 import typer
 
-from assistant.cli import config_cmd, diagnose_cmd, knowledge_cmd
+from assistant.cli import config_cmd, diagnose_cmd, knowledge_cmd, validate_cmd
 from assistant.cli.state import GlobalOptions
 from tools.errors import InputError
 
 HELP = """shipmate: a DevOps assistant you can trust, useful with no LLM at all.
 
 It reads deployment logs, finds the root cause with the lines that prove it,
-and says how to fix it. Everything runs offline unless you configure a model.
+and says how to fix it; it validates Kubernetes manifests and Terraform; it
+searches a local knowledge base. Everything runs offline unless you configure
+a model.
 
 Examples:
 
@@ -26,6 +28,8 @@ Examples:
   kubectl logs deploy/api --previous | shipmate diagnose -
 
   shipmate diagnose ci-logs/ --include '*.log' --format json
+
+  shipmate validate k8s/ infra/ --format sarif > shipmate.sarif
 
   shipmate index && shipmate ask "Error acquiring the state lock"
 
@@ -49,6 +53,7 @@ app.command(
     help=diagnose_cmd.HELP,
     no_args_is_help=True,
 )(diagnose_cmd.diagnose)
+app.command("validate", help=validate_cmd.HELP, no_args_is_help=True)(validate_cmd.validate)
 app.command("index", help=knowledge_cmd.INDEX_HELP)(knowledge_cmd.index)
 app.command("ask", help=knowledge_cmd.ASK_HELP, no_args_is_help=True)(knowledge_cmd.ask)
 app.add_typer(config_cmd.app, name="config")

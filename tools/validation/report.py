@@ -82,3 +82,4 @@ class ValidationReport(BaseModel):
         self.results.extend(other.results)
         self.findings.extend(other.findings)
         self.notes.extend(other.notes)
+        self.seconds = round(self.seconds + other.seconds, 3)
