@@ -97,6 +97,17 @@ def validate(
         help="Also run this external checker when installed: checkov, tflint, conftest (repeatable).",
         show_default=False,
     ),
+    fix: bool = typer.Option(
+        False,
+        "--fix",
+        help="Propose mechanical fixes (a diff per file, comments kept) and apply the ones you approve.",
+    ),
+    yes: list[str] = typer.Option(
+        None,
+        "--yes",
+        help="With --fix: apply the proposal with this id without asking (repeatable).",
+        show_default=False,
+    ),
     fail_on: str = typer.Option(
         None,
         "--fail-on",
@@ -125,8 +136,15 @@ def validate(
     if chosen:
         flags["validation"] = chosen
     loaded = load_settings(flags)
+    chosen_format = output_format or loaded.settings.format
+    if fix and chosen_format != "text":
+        raise InputError("--fix", "shows diffs for a person to approve: use it with text output")
     report = run_validation(paths, loaded, policies=not no_policies)
-    _print(report, loaded, output_format or loaded.settings.format, options)
+    _print(report, loaded, chosen_format, options)
+    if fix:
+        from assistant.cli.fix_flow import offer_fixes
+
+        offer_fixes(report, set(yes or []), options)
     from tools.findings import Severity
 
     if report.failed(Severity(loaded.settings.fail_on)):

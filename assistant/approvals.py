@@ -1,0 +1,115 @@
+"""Approval of proposals: nothing is written until a human says yes, and every step is audited.
+
+Approvers: `CliApprover` asks on the terminal, `PreApproved` says yes to the proposal
+ids named with `--yes ID`, `NeverApprove` (PR bot, non-interactive runs) says no.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from assistant.audit import AuditLog
+from tools.errors import InputError
+from tools.proposals import Proposal, apply_file_edit, sha256_text
+
+
+class Approver(Protocol):
+    """Decides on one proposal."""
+
+    def decide(self, proposal: Proposal) -> bool:
+        """True to apply it."""
+
+
+class NeverApprove:
+    """Says no to everything (a PR bot, a run without a terminal)."""
+
+    def decide(self, proposal: Proposal) -> bool:
+        """Always False."""
+        return False
+
+
+@dataclass
+class PreApproved:
+    """Approves exactly the proposal ids the user named (`--yes ID`)."""
+
+    ids: frozenset[str]
+
+    def decide(self, proposal: Proposal) -> bool:
+        """True when the id was named."""
+        return proposal.id in self.ids
+
+
+@dataclass
+class CliApprover:
+    """Asks on the terminal for each proposal, after it has been shown."""
+
+    ask: Callable[[str], str] = input
+
+    def decide(self, proposal: Proposal) -> bool:
+        """'y' or 'yes' approves; anything else (or end of input) refuses."""
+        try:
+            answer = self.ask(f"Apply {proposal.id} ({proposal.title})? [y/N] ")
+        except EOFError:
+            return False
+        return answer.strip().lower() in ("y", "yes")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one proposal."""
+
+    proposal: Proposal
+    applied: bool
+    message: str
+
+
+def decide_and_apply(
+    proposals: Sequence[Proposal],
+    approver: Approver,
+    root: Path,
+    audit: AuditLog,
+    show: Callable[[Proposal], None] | None = None,
+) -> list[Outcome]:
+    """Show each proposal, ask the approver, apply the approved ones; every step goes to the audit log."""
+    outcomes: list[Outcome] = []
+    for proposal in proposals:
+        audit.append(
+            "proposal", id=proposal.id, title=proposal.title, origin=proposal.origin, **_subject(proposal)
+        )
+        if show is not None:
+            show(proposal)
+        if not approver.decide(proposal):
+            audit.append("rejection", id=proposal.id)
+            outcomes.append(Outcome(proposal, False, "not applied"))
+            continue
+        audit.append("approval", id=proposal.id, approver=type(approver).__name__)
+        if proposal.kind != "file_edit" or proposal.edit is None:
+            audit.append("refusal", id=proposal.id, reason="only file edits are applied here")
+            outcomes.append(Outcome(proposal, False, "refused: not a file edit"))
+            continue
+        try:
+            written = apply_file_edit(root, proposal.edit)
+        except InputError as err:
+            audit.append("refusal", id=proposal.id, reason=str(err))
+            outcomes.append(Outcome(proposal, False, f"refused: {err}"))
+            continue
+        audit.append(
+            "apply", id=proposal.id, path=proposal.edit.path, sha256=sha256_text(proposal.edit.new_text)
+        )
+        outcomes.append(Outcome(proposal, True, f"applied to {written}"))
+    return outcomes
+
+
+def _subject(proposal: Proposal) -> dict[str, str]:
+    if proposal.edit is not None:
+        return {"path": proposal.edit.path, "diff_sha256": sha256_text(proposal.edit.diff)}
+    return {"argv": " ".join(proposal.argv or [])}
+
+
+def interactive() -> bool:
+    """True when both ends of the terminal are a person (stdin and stdout are TTYs)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
