@@ -13,13 +13,19 @@ from tools.validation.report import ValidationReport
 def summary(report: ValidationReport) -> str:
     """One line: how many objects ended how, and how many findings."""
     counts = report.counts
-    parts = [f"{counts.resources} resources in {counts.files} files: {counts.valid} valid"]
+    parts = [
+        f"{_plural(counts.resources, 'resource')} in {_plural(counts.files, 'file')}: {counts.valid} valid"
+    ]
     parts += [
         f"{n} {label}"
         for n, label in ((counts.invalid, "invalid"), (counts.errors, "errors"), (counts.skipped, "skipped"))
         if n
     ]
-    return ", ".join(parts) + f"; {len(report.findings)} findings ({report.seconds:.2f} s)"
+    return ", ".join(parts) + f"; {_plural(len(report.findings), 'finding')} ({report.seconds:.2f} s)"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def validation_lines(report: ValidationReport, verbose: bool = False, quiet: bool = False) -> list[Text]:

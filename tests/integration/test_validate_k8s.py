@@ -169,3 +169,12 @@ def test_folders_skip_charts_kustomizations_and_symlink_loops(tmp_path: Path) ->
     assert (report.counts.resources, report.counts.valid) == (1, 1)
     assert any("Helm chart" in n for n in report.notes)
     assert any("kustomization" in n for n in report.notes)
+
+
+def test_text_in_memory_is_validated_with_its_label() -> None:
+    from tools.k8s.validate import validate_k8s_text
+
+    report = validate_k8s_text((PEERS / "invalid.yaml").read_text(), label="generated/rc.yaml", policies=False)
+    assert report.counts.invalid == 1
+    assert report.findings[0].evidence[0].source == "generated/rc.yaml"
+    assert report.findings[0].evidence[0].line == 6

@@ -148,14 +148,16 @@ def _walk(root: Path, notes: list[str]) -> Iterator[str]:
                 yield os.path.join(folder, name)
 
 
-def read_manifests(source: str, stdin: IO[bytes] | None = None) -> Iterator[Manifest]:
-    """Every object in one file (or stdin), streamed document by document."""
+def read_manifests(
+    source: str, stdin: IO[bytes] | None = None, stdin_label: str = "stdin"
+) -> Iterator[Manifest]:
+    """Every object in one file (or stdin, shown as `stdin_label`), streamed document by document."""
     try:
         raw = _spooled(stdin or sys.stdin.buffer) if source == STDIN else open(source, "rb")  # noqa: SIM115
     except OSError as err:
         yield Manifest(source, 1, error=f"cannot read: {err.strerror or err}")
         return
-    shown = "stdin" if source == STDIN else source
+    shown = stdin_label if source == STDIN else source
     with raw:
         if b"\x00" in raw.peek(SNIFF_BYTES)[:SNIFF_BYTES]:
             yield Manifest(shown, 1, error="binary data, not YAML or JSON")

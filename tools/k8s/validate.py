@@ -7,14 +7,15 @@ memory stays flat however big the input is.
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from tools.findings import Finding
 from tools.k8s.crds import crd_schemas
-from tools.k8s.manifests import Manifest, manifest_files, read_manifests
+from tools.k8s.manifests import STDIN, Manifest, manifest_files, read_manifests
 from tools.k8s.policies import PolicyOptions, SetChecks, object_findings
 from tools.k8s.schema_check import check_schema
 from tools.k8s.schemas import SchemaSet, resolve_version
@@ -32,6 +33,7 @@ def validate_k8s(
     policies: bool = True,
     ignored_policies: Sequence[str] = (),
     stdin: IO[bytes] | None = None,
+    stdin_label: str = "stdin",
 ) -> ValidationReport:
     """Validate every object in `paths` (files, folders, `-` for stdin); findings most severe first."""
     started = time.perf_counter()
@@ -48,7 +50,7 @@ def validate_k8s(
     not_objects = 0
     for source in manifest_files(paths, report.notes):
         report.counts.files += 1
-        for manifest in read_manifests(source.path, stdin):
+        for manifest in read_manifests(source.path, stdin, stdin_label):
             if not source.explicit and _not_kubernetes(manifest):
                 not_objects += 1
                 continue
@@ -77,6 +79,12 @@ def validate_k8s(
     report.findings.sort(key=_order)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def validate_k8s_text(text: str, label: str = "proposed.yaml", **options: Any) -> ValidationReport:
+    """Validate manifests held in memory (generated or proposed content); findings cite `label`."""
+    stream = io.BufferedReader(io.BytesIO(text.encode("utf-8")))
+    return validate_k8s([STDIN], stdin=stream, stdin_label=label, **options)
 
 
 def _not_kubernetes(manifest: Manifest) -> bool:
