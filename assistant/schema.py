@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.logs.report import DiagnosisReport
+from tools.validation.report import ValidationReport
 
 
 def diagnosis_schema() -> dict[str, Any]:
@@ -22,7 +23,15 @@ def diagnosis_schema() -> dict[str, Any]:
     return schema
 
 
-SCHEMAS = {"diagnosis.schema.json": diagnosis_schema}
+def validation_schema() -> dict[str, Any]:
+    """The JSON Schema of `shipmate validate --format json`."""
+    schema = ValidationReport.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://shipmate.dev/schema/validation.schema.json"
+    return schema
+
+
+SCHEMAS = {"diagnosis.schema.json": diagnosis_schema, "validation.schema.json": validation_schema}
 
 
 def render(name: str) -> str:

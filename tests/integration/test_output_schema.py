@@ -16,7 +16,9 @@ SCHEMA_FILE = REPO / "docs" / "schema" / "diagnosis.schema.json"
 
 
 def test_committed_schema_is_current() -> None:
-    assert SCHEMA_FILE.read_text() == render("diagnosis.schema.json"), "run: python -m assistant.schema"
+    for name in ("diagnosis.schema.json", "validation.schema.json"):
+        committed = (REPO / "docs" / "schema" / name).read_text()
+        assert committed == render(name), "run: python -m assistant.schema"
 
 
 def test_documentation_names_every_top_level_field() -> None:
@@ -42,3 +44,20 @@ def test_real_output_validates(tmp_path: Path) -> None:
     document = json.loads(out.stdout)
     jsonschema.validate(document, json.loads(SCHEMA_FILE.read_text()))
     assert {f["engine"] for f in document["findings"]} == {"signature", "mining"}
+
+
+def test_validation_output_validates_and_is_documented() -> None:
+    schema = json.loads((REPO / "docs" / "schema" / "validation.schema.json").read_text())
+    doc = (REPO / "docs" / "output-schema.md").read_text()
+    for name in schema["properties"]:
+        assert f"`{name}`" in doc, name
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant.cli.app", "validate", "-f", "json", "examples/validate/k8s"],
+        capture_output=True,
+        check=False,
+        cwd=REPO,
+    )
+    document = json.loads(out.stdout)
+    jsonschema.validate(document, schema)
+    assert document["counts"]["resources"] == 4
+
