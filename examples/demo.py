@@ -1,4 +1,4 @@
-"""`make demo`: diagnose one bundled example, then list the others with their commands."""
+"""`make demo`: diagnose one bundled example, validate the bundled manifests and Terraform, list the rest."""
 
 from __future__ import annotations
 
@@ -26,6 +26,11 @@ def main() -> None:
             print(f"      {example['title']}  [{example['platform']}]")
     print("\nThe evidence pack an LLM would be given (budget 600 tokens):")
     print(f"  shipmate diagnose examples/{SHOWN}/ --context-budget 600")
+    validate = os.path.relpath(HERE / "validate")
+    print(f"\n$ shipmate validate {validate}/   # a flawed service's manifests and Terraform draft\n", flush=True)
+    subprocess.run([sys.executable, "-m", "assistant.cli.app", "validate", validate], check=False)
+    print(f"\nWith explanations and fixes: shipmate -v validate {validate}/")
+    print(f"Proposed fixes as diffs (nothing written without approval): shipmate validate {validate}/k8s --fix")
 
 
 if __name__ == "__main__":
