@@ -27,10 +27,10 @@ def main() -> None:
     print("\nThe evidence pack an LLM would be given (budget 600 tokens):")
     print(f"  shipmate diagnose examples/{SHOWN}/ --context-budget 600")
     validate = os.path.relpath(HERE / "validate")
-    print(f"\n$ shipmate validate {validate}/   # a flawed service's manifests and Terraform draft\n", flush=True)
+    print(f"\n$ shipmate validate {validate}/   # a flawed service: manifests and Terraform\n", flush=True)
     subprocess.run([sys.executable, "-m", "assistant.cli.app", "validate", validate], check=False)
     print(f"\nWith explanations and fixes: shipmate -v validate {validate}/")
-    print(f"Proposed fixes as diffs (nothing written without approval): shipmate validate {validate}/k8s --fix")
+    print(f"Fixes as diffs, applied only if you approve: shipmate validate {validate}/k8s --fix")
 
 
 if __name__ == "__main__":
