@@ -1,0 +1,1 @@
+"""Agreement of shipmate validate with peer validators on their own test data."""

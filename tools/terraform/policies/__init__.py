@@ -1,0 +1,1 @@
+"""Security and reliability policies for Terraform resources (AWS, Google Cloud, Azure)."""
