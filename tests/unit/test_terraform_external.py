@@ -109,3 +109,15 @@ def test_tool_without_json_output_gives_a_note(tmp_path: Path, empty_path: Path)
     findings, notes = run_external("conftest", tmp_path)
     assert findings == []
     assert notes == ["conftest exited with code 1 without JSON output (Error: no policies found in [policy])"]
+
+
+def test_fmt_diff_of_two_files_is_split_per_file() -> None:
+    from tools.terraform.terraform_cli import parse_fmt_diff
+
+    output = (
+        "a.tf\n--- old/a.tf\n+++ new/a.tf\n@@ -1,3 +1,3 @@\n x {\n-a=1\n+  a = 1\n }\n"
+        "b.tf\n--- old/b.tf\n+++ new/b.tf\n@@ -4,4 +4,4 @@\n y {\n   b = 1\n-c=2\n+  c = 2\n }\n"
+    )
+    problems = parse_fmt_diff(output, {"a.tf": "infra/a.tf", "b.tf": "infra/b.tf"})
+    assert [(p.source, p.line) for p in problems] == [("infra/a.tf", 2), ("infra/b.tf", 6)]
+    assert problems[1].diff[-2:] == ["+  c = 2", " }"]

@@ -50,7 +50,7 @@ def _finding(
     return Finding(
         id=f"{tool}:{rule}",
         category=f"{tool}:{rule}",
-        title=f"{resource}: {title}" if resource else title,
+        title=title,
         severity=severity,
         evidence=[Evidence(source=source, line=max(1, line), text=text or title)],
         explanation=f"Reported by {tool}.",

@@ -42,12 +42,11 @@ class FindingFactory:
             evidence.append(Evidence(source=source, line=max(1, line), text=self.quote(text.strip())))
         for where, at, quoted in extra_evidence or []:
             evidence.append(Evidence(source=where, line=max(1, at), text=self.quote(quoted)))
-        subject = f"{resource}: " if resource else ""
         detail = f"{message}." if message else ""
         return Finding(
             id=entry.id,
             category=entry.id,
-            title=f"{subject}{entry.title}",
+            title=entry.title,
             severity=severity or entry.severity,
             evidence=evidence,
             explanation=f"{detail} {entry.rationale}".strip(),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tools.terraform.model import Block, Module
-from tools.terraform.values import as_list, is_expression
+from tools.terraform.values import as_list
 
 _DOC_REF = re.compile(r"^\$\{data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.json\}$")
 POLICY_ATTRIBUTES = ("policy", "inline_policy")
@@ -191,13 +191,3 @@ def restrictable(action: str) -> bool:
     action it matches lacks resource-level permissions.
     """
     return action.lower() not in UNRESTRICTABLE_ACTIONS
-
-
-def is_expression_document(block: Block, name: str) -> bool:
-    """True when a policy attribute is an expression we cannot read (not jsonencode, not a doc ref)."""
-    value = block.attrs.get(name)
-    return (
-        name not in block.encoded
-        and is_expression(value)
-        and not (isinstance(value, str) and _DOC_REF.match(value.strip()))
-    )
