@@ -187,13 +187,12 @@ def run_validation(paths: list[str], loaded: LoadedSettings, policies: bool = Tr
     if targets.terraform:
         from tools.terraform.validate import validate_terraform
 
-        report.merge(
-            validate_terraform(
-                targets.terraform,
-                external=settings.external,
-                terraform_binary=settings.terraform_binary,
-            )
+        terraform = validate_terraform(
+            targets.terraform, external=settings.external, terraform_binary=settings.terraform_binary
         )
+        ignored = set(settings.ignore)
+        terraform.findings = [f for f in terraform.findings if f.id not in ignored]
+        report.merge(terraform)
     report.findings.sort(key=lambda f: -f.severity.rank)
     return report
 

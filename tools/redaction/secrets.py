@@ -76,6 +76,7 @@ class Redactor:
                 value = match.group("secret")
                 if value and MASK not in value and not _names_a_reference(match):
                     found.add(value)
+        found = {value for value in found if not _CODE_REFERENCE.match(value)}
         here = {token for value in found for token in _expand_to_tokens(line, value)}
         self._known.update(value for value in here if _worth_remembering(value))
         for secret in sorted(here | self._known, key=len, reverse=True):
@@ -103,6 +104,11 @@ def _names_a_reference(match: re.Match[str]) -> bool:
     return key.endswith(_REFERENCE_KEY_ENDINGS)
 
 
+# `password = var.db_password`, `${DB_PASSWORD}`, `{{ .Values.password }}`: code that points at a
+# secret held elsewhere, not the secret itself
+_CODE_REFERENCE = re.compile(
+    r"^(?:(?:var|local|module|data|each|self)\.[\w.\[\]\"'*-]+|\$\{[^}]*\}?|\{\{[^}]*(?:\}\})?|\$\([\w-]+\)?)$"
+)
 _REFERENCE_KEY_BEFORE = re.compile(r"(?i)(?:name|ref|file|path|id)[\"']?\s*[=:]\s*[\"']?$")
 
 

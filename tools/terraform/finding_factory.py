@@ -46,7 +46,8 @@ class FindingFactory:
         return Finding(
             id=entry.id,
             category=entry.id,
-            title=entry.title,
+            # a policy's title says it all beside the resource; a syntax or reference problem needs its detail
+            title=message if message and entry.engine == "schema" else entry.title,
             severity=severity or entry.severity,
             evidence=evidence,
             explanation=f"{detail} {entry.rationale}".strip(),
