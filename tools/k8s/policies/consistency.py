@@ -8,7 +8,7 @@ Deployments whose Secrets are managed elsewhere, are not reported.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, TypeVar
 
 from tools.findings import Finding
 from tools.k8s.manifests import Manifest
@@ -26,13 +26,15 @@ from tools.k8s.policies.facts import (
     secret_made_by,
     where,
 )
-from tools.k8s.policies.judge import judge
+from tools.k8s.policies.judge import SCALABLE_KINDS, judge
 from tools.k8s.policies.options import PolicyOptions
 from tools.k8s.policies.pods import PodSpec, as_int, mapping, pod_spec, sequence
 from tools.k8s.policies.reliability import replica_count
 from tools.k8s.policies.suppress import normalized, suppressed_ids
 
 ALWAYS_PRESENT = frozenset({("ConfigMap", "kube-root-ca.crt")})  # published into every namespace
+T = TypeVar("T")
+REFERABLE_KINDS = SCALABLE_KINDS | {"ConfigMap", "Secret"}  # kinds whose names other objects point at
 
 
 class SetChecks:
@@ -50,6 +52,7 @@ class SetChecks:
         self.kinds_in: set[tuple[str, str]] = set()  # (kind, namespace) the set holds
         self.tokens: list[tuple[str, str, Where]] = []  # pods that mount a token by default
         self.no_token_accounts: set[tuple[str, str]] = set()
+        self.interned: dict[frozenset[Any], frozenset[Any]] = {}  # equal small sets shared, not repeated
 
     def add(self, manifest: Manifest) -> None:
         """Remember what the set checks need of this object."""
@@ -57,7 +60,8 @@ class SetChecks:
         obj = mapping(manifest.obj)
         spec = mapping(obj.get("spec"))
         off = suppressed_ids(manifest)
-        self.present[kind].add((namespace, name))
+        if kind in REFERABLE_KINDS:
+            self.present[kind].add((namespace, name))
         self.kinds_in.add((kind, namespace))
         made = secret_made_by(manifest)
         if made:
@@ -90,16 +94,16 @@ class SetChecks:
         names, numbers = container_ports(pod)
         spec = mapping(mapping(manifest.obj).get("spec"))
         replicas = replica_count(manifest.kind, spec)
-        at = where(manifest, ("spec", "replicas"), off)
+        at = where(manifest, ("spec", "replicas"), off) if replicas > 1 else None  # only K8S_NO_PDB needs it
         self.workloads[namespace].append(
             Workload(
                 manifest.kind,
                 manifest.name,
                 namespace,
                 pod.labels,
-                names,
-                numbers,
-                requested(pod),
+                self.intern(names),
+                self.intern(numbers),
+                self.intern(requested(pod)),
                 replicas,
                 at,
             )
@@ -134,11 +138,18 @@ class SetChecks:
                     number, name if isinstance(name, str) else None, shown_target, where(manifest, path, off)
                 )
             )
-        self.services[(namespace, manifest.name)] = (frozenset(numbers), frozenset(names))
+        self.services[(namespace, manifest.name)] = (
+            self.intern(frozenset(numbers)),
+            self.intern(frozenset(names)),
+        )
         selector = spec.get("selector")
         if isinstance(selector, dict) and selector and spec.get("type") != "ExternalName":
             self.selectors.append((namespace, selector, where(manifest, ("spec", "selector"), off)))
             self.service_ports.extend((namespace, selector, port) for port in ports)
+
+    def intern(self, value: frozenset[T]) -> frozenset[T]:
+        """One shared copy of each distinct small set (most workloads declare the same few ports)."""
+        return self.interned.setdefault(value, value)
 
     def findings(self, options: PolicyOptions) -> list[Finding]:
         """Problems that only show across objects."""

@@ -42,7 +42,7 @@ class Workload:
     port_numbers: frozenset[int]
     requests: frozenset[str]  # resources every regular container requests (or limits)
     replicas: int
-    at: Where
+    at: Where | None  # kept only for replicated workloads (the budget check reports there)
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,7 +135,7 @@ def _budgets_and_tokens(facts: SetChecks, report: Reporter) -> None:
     for namespace, workloads in facts.workloads.items():
         budgets = BudgetIndex(facts.budgets.get(namespace, []))
         for workload in workloads:
-            if workload.replicas > 1 and not budgets.selects(workload.labels):
+            if workload.at is not None and not budgets.selects(workload.labels):
                 report(
                     "K8S_NO_PDB",
                     workload.at,

@@ -11,6 +11,7 @@ from tools.k8s.policies.pods import TEMPLATE_PATHS
 
 IGNORE_ANNOTATION = "shipmate.dev/ignore"
 _SEPARATORS = re.compile(r"[\s,;]+")
+NONE: frozenset[str] = frozenset()  # shared: most objects suppress nothing, and set facts keep this
 
 
 def suppressed_ids(manifest: Manifest) -> frozenset[str]:
@@ -23,7 +24,7 @@ def suppressed_ids(manifest: Manifest) -> frozenset[str]:
             template = template.get(step) if isinstance(template, dict) else None
         if isinstance(template, dict) and isinstance(template.get("metadata"), dict):
             found |= _ids(template["metadata"])
-    return frozenset(found)
+    return frozenset(found) if found else NONE
 
 
 def switched_off(manifest: Manifest, ignored: frozenset[str]) -> frozenset[str]:
