@@ -28,7 +28,6 @@ TEMPLATE_PATHS: dict[str, Path] = {
     "PodTemplate": ("template",),
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
 }
-WORKLOAD_KINDS = frozenset(TEMPLATE_PATHS) - {"Pod", "PodTemplate"}
 RUN_TO_COMPLETION_KINDS = frozenset({"Job", "CronJob"})
 CONTAINER_GROUPS = ("initContainers", "containers", "ephemeralContainers")
 EMPTY: dict[str, Any] = {}  # shared read-only default: never written to
@@ -122,11 +121,6 @@ def pod_spec(manifest: Manifest) -> PodSpec | None:
                 label = name if isinstance(name, str) and name else f"#{index}"
                 containers.append(Container((*spec_path, group, index), item, group, label))
     return PodSpec(spec_path, spec, mapping(template.get("metadata")), tuple(containers))
-
-
-def template_metadata_path(pod: PodSpec) -> Path:
-    """Path of the pod template's metadata."""
-    return (*pod.path[:-1], "metadata")
 
 
 def dotted(path: Path) -> str:
