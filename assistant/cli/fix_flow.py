@@ -37,8 +37,14 @@ def offer_fixes(report: ValidationReport, approved_ids: set[str], options: Globa
 
     def show(proposal: Proposal) -> None:
         console.rule(f"{proposal.id}: {proposal.title}")
-        if proposal.edit is not None:
-            console.print(Syntax(proposal.edit.diff, "diff", theme="ansi_dark", background_color="default"))
+        if proposal.edit is not None and console.is_terminal:
+            console.print(
+                Syntax(
+                    proposal.edit.diff, "diff", theme="ansi_dark", background_color="default", word_wrap=True
+                )
+            )
+        elif proposal.edit is not None:
+            sys.stdout.write(proposal.edit.diff)  # exactly as is: a diff must never be cut to a width
         console.print(proposal.rationale, style="dim")
 
     approver: Approver

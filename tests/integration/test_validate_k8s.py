@@ -52,7 +52,9 @@ def test_custom_resources_pass_with_their_crd_or_schema_folder() -> None:
 
 
 def test_a_custom_resource_that_breaks_its_crd_is_invalid(tmp_path: Path) -> None:
-    broken = (PEERS / "test_crd.yaml").read_text().replace("trainingInputMode: File", "trainingInputMode: [1]")
+    broken = (
+        (PEERS / "test_crd.yaml").read_text().replace("trainingInputMode: File", "trainingInputMode: [1]")
+    )
     (tmp_path / "job.yaml").write_text(broken)
     crd = PEERS / "registry" / "sagemaker.aws.amazon.com_trainingjobs.yaml"
     report = validate_k8s([tmp_path / "job.yaml"], crds=[crd], policies=False)
@@ -81,7 +83,8 @@ def test_a_broken_document_does_not_hide_the_rest_of_the_file(tmp_path: Path) ->
 def test_cli_text_json_markdown_and_exit_codes() -> None:
     invalid = run("validate", str(PEERS / "invalid.yaml"), "--no-policies")
     assert invalid.returncode == 1
-    assert b"invalid.yaml:" in invalid.stdout and b"K8S_SCHEMA" in invalid.stdout
+    assert b"invalid.yaml:" in invalid.stdout
+    assert b"K8S_SCHEMA" in invalid.stdout
     valid = run("validate", str(PEERS / "valid.yaml"), "--no-policies", "-f", "json")
     assert valid.returncode == 0, valid.stderr
     assert json.loads(valid.stdout)["counts"]["valid"] == 1
@@ -124,8 +127,13 @@ def test_unknown_version_and_format_are_usage_errors() -> None:
     one_line_error(run("validate", "no/such/file.yaml"), "no/such/file.yaml: no such file or directory")
 
 
-BILLION_LAUGHS = "a: &a [" + ",".join(["lol"] * 9) + "]\n" + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
+BILLION_LAUGHS = (
+    "a: &a ["
+    + ",".join(["lol"] * 9)
+    + "]\n"
+    + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
+    )
 )
 
 
@@ -138,7 +146,10 @@ BILLION_LAUGHS = "a: &a [" + ",".join(["lol"] * 9) + "]\n" + "".join(
         (b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n", "line 4"),
         (BILLION_LAUGHS.encode(), "YAML bomb"),
         (b"[" * 5000 + b"]" * 5000, "nesting deeper than 100"),
-        (b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {k: " + b"v" * 2_000_000 + b"}\n", None),
+        (
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {k: " + b"v" * 2_000_000 + b"}\n",
+            None,
+        ),
     ],
     ids=["empty", "binary", "invalid-utf8", "tab", "billion-laughs", "deep-nesting", "huge-line"],
 )
@@ -174,7 +185,18 @@ def test_folders_skip_charts_kustomizations_and_symlink_loops(tmp_path: Path) ->
 def test_text_in_memory_is_validated_with_its_label() -> None:
     from tools.k8s.validate import validate_k8s_text
 
-    report = validate_k8s_text((PEERS / "invalid.yaml").read_text(), label="generated/rc.yaml", policies=False)
+    report = validate_k8s_text(
+        (PEERS / "invalid.yaml").read_text(), label="generated/rc.yaml", policies=False
+    )
     assert report.counts.invalid == 1
     assert report.findings[0].evidence[0].source == "generated/rc.yaml"
     assert report.findings[0].evidence[0].line == 6
+
+
+def test_items_that_are_mappings_keep_the_line_where_they_start() -> None:
+    from tools.k8s.manifests import read_manifests
+
+    pod = PEERS.parent / "checkov-kubernetes" / "PrivilegedContainers" / "privilegedPod-FAILED.yaml"
+    manifest = next(read_manifests(str(pod)))
+    assert manifest.line_of(("spec", "containers", 0)) == 8  # `- name: busybox`, not where it ends
+    assert [m.line for m in read_manifests(str(PEERS / "list_valid.yaml"))][:2] == [4, 21]

@@ -117,25 +117,29 @@ def _no_token(pod_spec: Any) -> bool:
     return _set(pod_spec, "automountServiceAccountToken", False)
 
 
-# policy id -> (what the fix edits, the edit); "container" fixes need a containers[i] in the field path
+def _non_root(node: Any) -> bool:
+    return _set(_child(node, "securityContext"), "runAsNonRoot", True)
+
+
+# policy id -> the edit; container fixes need a containers[i] in the finding's field path,
+# pod fixes edit the pod spec, and fixes in both tables go where the finding points
 CONTAINER_FIXES: dict[str, Callable[[Any], bool]] = {
-    "K8S_RESOURCES": _resources,
-    "K8S_CPU_REQUESTS": _resources,
-    "K8S_CPU_LIMITS": _resources,
-    "K8S_MEMORY_REQUESTS": _resources,
-    "K8S_MEMORY_LIMITS": _resources,
-    "K8S_RUN_AS_NON_ROOT": _container_security("runAsNonRoot", True),
+    "K8S_CPU_REQUEST": _resources,
+    "K8S_MEMORY_REQUEST": _resources,
+    "K8S_MEMORY_LIMIT": _resources,
+    "K8S_RUN_AS_ROOT": _non_root,
     "K8S_ALLOW_PRIVILEGE_ESCALATION": _container_security("allowPrivilegeEscalation", False),
     "K8S_PRIVILEGED": _container_security("privileged", False),
     "K8S_DROP_ALL_CAPABILITIES": _drop_all,
+    "K8S_NET_RAW": _drop_all,
     "K8S_LATEST_TAG": _pin_tag,
-    "K8S_IMAGE_TAG": _pin_tag,
     "K8S_READINESS_PROBE": _probe("readinessProbe"),
     "K8S_LIVENESS_PROBE": _probe("livenessProbe"),
 }
 POD_FIXES: dict[str, Callable[[Any], bool]] = {
+    "K8S_RUN_AS_ROOT": _non_root,
     "K8S_SECCOMP": _seccomp,
-    "K8S_SERVICE_ACCOUNT_TOKEN": _no_token,
+    "K8S_SA_TOKEN_AUTOMOUNT": _no_token,
 }
 
 
@@ -194,10 +198,11 @@ def _fix_chunk(chunk: str, findings: Sequence[Finding]) -> tuple[str, list[str]]
         return chunk, []
     ids = []
     for finding in findings:
-        target = _target(document, finding)
-        if target is None:
+        found = _target(document, finding)
+        if found is None:
             continue
-        fixer = CONTAINER_FIXES.get(finding.id) or POD_FIXES[finding.id]
+        scope, target = found
+        fixer = CONTAINER_FIXES[finding.id] if scope == "container" else POD_FIXES[finding.id]
         if fixer(target):
             ids.append(finding.id)
     if not ids:
@@ -209,8 +214,8 @@ def _fix_chunk(chunk: str, findings: Sequence[Finding]) -> tuple[str, list[str]]
     return out.getvalue(), ids
 
 
-def _target(document: Any, finding: Finding) -> Any:
-    """The container (or pod spec) the finding's field path points into."""
+def _target(document: Any, finding: Finding) -> tuple[str, Any] | None:
+    """('container' or 'pod', the node) the finding's field path points into."""
     steps: list[str | int] = [
         int(index) if index else name for name, index in _STEP.findall(finding.field_path or "")
     ]
@@ -218,8 +223,9 @@ def _target(document: Any, finding: Finding) -> Any:
         if isinstance(steps[cut], int) and cut > 0 and steps[cut - 1] in ("containers", "initContainers"):
             node = _walk(document, steps[: cut + 1])
             if finding.id in CONTAINER_FIXES:
-                return node if isinstance(node, dict) else None
-            return _walk(document, steps[: cut - 1])
+                return ("container", node) if isinstance(node, dict) else None
+            pod = _walk(document, steps[: cut - 1])
+            return ("pod", pod) if isinstance(pod, dict) else None
     if finding.id in POD_FIXES:
         for prefix in (
             ["spec", "jobTemplate", "spec", "template", "spec"],
@@ -228,7 +234,7 @@ def _target(document: Any, finding: Finding) -> Any:
         ):
             node = _walk(document, prefix)
             if isinstance(node, dict) and "containers" in node:
-                return node
+                return ("pod", node)
     return None
 
 

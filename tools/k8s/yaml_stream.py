@@ -62,9 +62,21 @@ class Document:
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "is_map", "key", "key_line", "lines", "merged", "path_key", "size")
+    __slots__ = (
+        "anchor",
+        "container",
+        "is_map",
+        "key",
+        "key_line",
+        "line",
+        "lines",
+        "merged",
+        "path_key",
+        "size",
+    )
 
-    def __init__(self, is_map: bool, path_key: Any, anchor: str | None) -> None:
+    def __init__(self, is_map: bool, path_key: Any, anchor: str | None, line: int) -> None:
+        self.line = line  # where the mapping or sequence starts: its place in its parent
         self.container: Any = {} if is_map else []
         self.is_map = is_map
         self.key: Any = _NO_KEY
@@ -120,11 +132,11 @@ class _Builder:
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if len(self.stack) >= MAX_DEPTH:
                 raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels (a YAML bomb?)", line)
-            self.stack.append(_Frame(kind is MappingStartEvent, _path_key(self.stack), event.anchor))
+            self.stack.append(_Frame(kind is MappingStartEvent, _path_key(self.stack), event.anchor, line))
             return None
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             frame = self.stack.pop()
-            value, size = frame.container, frame.size
+            value, size, line = frame.container, frame.size, frame.line
             self.doc.lines[id(value)] = frame.lines
             if frame.anchor:
                 self.anchors[frame.anchor] = (value, size)
