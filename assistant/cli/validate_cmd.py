@@ -53,7 +53,7 @@ FORMATS = ("text", "json", "markdown", "sarif", "junit")
 def validate(
     ctx: typer.Context,
     paths: list[str] = typer.Argument(
-        ..., help="Files, folders, or - for standard input.", show_default=False
+        None, help="Files, folders, or - for standard input.", show_default=False
     ),
     output_format: str = typer.Option(
         None,
@@ -91,6 +91,9 @@ def validate(
         None, "--ignore", help="Policy id to switch off (repeatable).", show_default=False
     ),
     no_policies: bool = typer.Option(False, "--no-policies", help="Schema and syntax checks only."),
+    list_policies: bool = typer.Option(
+        False, "--list-policies", help="Print every policy (id, severity, title) and exit."
+    ),
     external: list[str] = typer.Option(
         None,
         "--with",
@@ -120,6 +123,11 @@ def validate(
     from assistant.config import load_settings
 
     options: GlobalOptions = ctx.obj or GlobalOptions()
+    if list_policies:
+        _print_policies(output_format or "text")
+        return
+    if not paths:
+        raise InputError("validate", "name files or folders to validate, or - for standard input")
     if output_format is not None and output_format not in FORMATS:
         raise InputError("--format", f"{output_format!r} is not one of {', '.join(FORMATS)}")
     validation = {
@@ -227,3 +235,31 @@ def _print(
         )
         for line in validation_lines(report, verbose=options.verbosity > 0, quiet=options.quiet):
             console.print(line)
+
+
+def _print_policies(output_format: str) -> None:
+    """The Kubernetes and Terraform policy catalogues, as a table or JSON."""
+    import json
+
+    from tools.k8s.policies import policy_catalogue as kubernetes_policies
+    from tools.terraform.validate import policy_catalogue as terraform_policies
+
+    rows = [
+        {"id": p.id, "severity": p.severity.value, "target": "kubernetes", "title": p.title, "docs": p.docs}
+        for p in kubernetes_policies()
+    ] + [
+        {
+            "id": p.id,
+            "severity": p.severity.value,
+            "target": "terraform",
+            "title": p.title,
+            "docs": p.docs_url,
+        }
+        for p in terraform_policies()
+    ]
+    if output_format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    width = max(len(row["id"]) for row in rows)
+    for row in rows:
+        sys.stdout.write(f"{row['id']:<{width}}  {row['severity']:<8}  {row['title']}\n")

@@ -200,3 +200,16 @@ def test_items_that_are_mappings_keep_the_line_where_they_start() -> None:
     manifest = next(read_manifests(str(pod)))
     assert manifest.line_of(("spec", "containers", 0)) == 8  # `- name: busybox`, not where it ends
     assert [m.line for m in read_manifests(str(PEERS / "list_valid.yaml"))][:2] == [4, 21]
+
+
+def test_list_policies_names_both_catalogues() -> None:
+    result = run("validate", "--list-policies", "-f", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    kubernetes = [r for r in rows if r["target"] == "kubernetes"]
+    terraform = [
+        r for r in rows if r["target"] == "terraform" and r["id"].startswith(("TF_AWS", "TF_GCP", "TF_AZURE"))
+    ]
+    assert len(kubernetes) >= 35
+    assert len(terraform) >= 25
+    assert all(r["docs"].startswith("https://") for r in rows if r["target"] == "kubernetes")
