@@ -60,4 +60,3 @@ def test_validation_output_validates_and_is_documented() -> None:
     document = json.loads(out.stdout)
     jsonschema.validate(document, schema)
     assert document["counts"]["resources"] == 4
-
