@@ -213,3 +213,11 @@ def test_list_policies_names_both_catalogues() -> None:
     assert len(kubernetes) >= 35
     assert len(terraform) >= 25
     assert all(r["docs"].startswith("https://") for r in rows if r["target"] == "kubernetes")
+
+
+def test_an_unreadable_file_in_a_folder_is_an_error_result_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "good.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    os.symlink(tmp_path / "gone.yaml", tmp_path / "dangling.yaml")
+    report = validate_k8s([tmp_path], policies=False)
+    assert (report.counts.valid, report.counts.errors) == (1, 1)
+    assert report.results[0].messages[0].startswith("cannot read")
