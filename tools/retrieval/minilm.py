@@ -43,6 +43,11 @@ class MiniLMEmbedder:
         self._eps = float(config["layer_norm_eps"])
         with resources.as_file(folder.joinpath("model.safetensors")) as weights_path:
             self._w: dict[str, NDArray[Any]] = load_file(str(weights_path))
+        self._transposed = {
+            key[: -len(".weight")]: np.ascontiguousarray(value.T)
+            for key, value in self._w.items()
+            if key.endswith(".weight") and value.ndim == 2 and "embeddings" not in key
+        }
         self._tokenizer = Tokenizer.from_str(folder.joinpath("tokenizer.json").read_text(encoding="utf-8"))
         self._tokenizer.enable_truncation(MAX_WORD_PIECES)
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
@@ -109,7 +114,12 @@ class MiniLMEmbedder:
         return self._norm(x + self._linear(inner, f"{prefix}.output.dense"), f"{prefix}.output.LayerNorm")
 
     def _linear(self, x: Matrix, name: str) -> Matrix:
-        result: Matrix = x @ self._w[f"{name}.weight"].T + self._w[f"{name}.bias"]
+        # a 2-D product against a weight stored transposed and contiguous: numpy hands that
+        # straight to BLAS, where `x @ w.T` on a 3-D x copied the weight on every call
+        weight = self._transposed[name]
+        flat = x.reshape(-1, x.shape[-1]) @ weight
+        flat += self._w[f"{name}.bias"]
+        result: Matrix = flat.reshape(*x.shape[:-1], weight.shape[1])
         return result
 
     def _norm(self, x: Matrix, name: str) -> Matrix:
