@@ -95,13 +95,15 @@ def _expand_to_tokens(line: str, value: str) -> set[str]:
     return {token.group() for token in _TOKEN_RE.finditer(line) if value in token.group()} or {value}
 
 
+_FILE_NAME_KEY = re.compile(r"\.(?:txt|ya?ml|json|toml|ini|cfg|conf|pem|crt|key|env|md|log|tf|tfvars)$")
 _REFERENCE_KEY_ENDINGS = ("name", "ref", "file", "path", "id", "keys", "type", "length", "expiry", "required")
 
 
 def _names_a_reference(match: re.Match[str]) -> bool:
     """`SecretName: db-creds` or `token_file=/var/run/...` name a secret; they do not hold one."""
     key = (match.groupdict().get("key") or "").lower()
-    return key.endswith(_REFERENCE_KEY_ENDINGS)
+    # `secrets.yaml: not found` names a file, it does not hold a secret
+    return key.endswith(_REFERENCE_KEY_ENDINGS) or bool(_FILE_NAME_KEY.search(key))
 
 
 # `password = var.db_password`, `${DB_PASSWORD}`, `{{ .Values.password }}`: code that points at a

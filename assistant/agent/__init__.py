@@ -1,0 +1,1 @@
+"""The agent: a tool-using model that investigates, explains and proposes changes for approval."""

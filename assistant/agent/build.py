@@ -1,0 +1,78 @@
+"""Assemble the agent: langchain's `create_agent` with shipmate's tools, prompt and middleware."""
+
+from __future__ import annotations
+
+import subprocess
+from typing import Any
+
+from assistant.agent.answer_guard import guard_answer
+from assistant.agent.middleware import session_middleware
+from assistant.agent.session import AgentSession
+from assistant.agent.tools import agent_tools, wrap_errors
+from assistant.prompts import render_prompt
+
+DEFAULT_MAX_STEPS = 12
+ALLOWED_COMMANDS = (
+    "kubectl get/describe/logs, kubectl diff, kubectl apply --dry-run, "
+    "terraform fmt/validate/plan, helm template"
+)
+
+
+def system_prompt(session: AgentSession, max_steps: int) -> str:
+    """The system prompt for this workspace."""
+    return render_prompt(
+        "system.md.j2",
+        workspace=str(session.root),
+        branch=_branch(session),
+        allowed_commands=ALLOWED_COMMANDS,
+        max_steps=max_steps,
+    )
+
+
+def build_agent(model: Any, session: AgentSession, max_steps: int = DEFAULT_MAX_STEPS) -> Any:
+    """A compiled agent for `session` on `model` (a langchain chat model), at most `max_steps` tool calls."""
+    from langchain.agents import create_agent
+    from langchain.agents.middleware import ModelCallLimitMiddleware, ToolCallLimitMiddleware
+    from langchain_core.tools import StructuredTool
+
+    tools = [StructuredTool.from_function(wrap_errors(function)) for function in agent_tools(session)]
+    middleware = [
+        *session_middleware(session),
+        ModelCallLimitMiddleware(run_limit=max_steps + 1, exit_behavior="end"),
+        ToolCallLimitMiddleware(run_limit=max_steps, exit_behavior="continue"),
+    ]
+    return create_agent(model, tools, system_prompt=system_prompt(session, max_steps), middleware=middleware)
+
+
+def run_agent(agent: Any, session: AgentSession, question: str) -> str:
+    """Run one question to the end; the model's last answer, with data-carrying links removed."""
+    state = agent.invoke({"messages": [{"role": "user", "content": question}]})
+    final = ""
+    for message in reversed(state["messages"]):
+        if (
+            getattr(message, "type", "") == "ai"
+            and isinstance(message.content, str)
+            and message.content.strip()
+        ):
+            final = message.content
+            break
+    guarded, removed = guard_answer(final)
+    for url in removed:
+        session.audit.append(
+            "refusal", reason="link that could carry data out removed from the answer", url=url
+        )
+    return guarded
+
+
+def _branch(session: AgentSession) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(session.root), "rev-parse", "--abbrev-ref", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None

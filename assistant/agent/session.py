@@ -1,0 +1,42 @@
+"""What one agent run works with: the workspace it may read, who approves, where it is recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.approvals import Approver, NeverApprove, Outcome
+from assistant.audit import AuditLog
+from tools.errors import InputError
+from tools.proposals import Proposal, confined
+from tools.redaction.secrets import Redactor
+
+DEFAULT_TOOL_OUTPUT_TOKENS = 2000
+CHARS_PER_TOKEN = 4  # a rough count; good enough to bound what one tool result costs
+
+
+@dataclass
+class AgentSession:
+    """The workspace root, the approver, the audit log and what happened so far."""
+
+    root: Path
+    audit: AuditLog
+    approver: Approver = field(default_factory=NeverApprove)
+    knowledge_store: str | None = None
+    tool_output_tokens: int = DEFAULT_TOOL_OUTPUT_TOKENS
+    redactor: Redactor = field(default_factory=Redactor)
+    proposals: list[Proposal] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def path(self, relative: str) -> Path:
+        """A path the model named, resolved inside the workspace (anything outside is refused and audited)."""
+        try:
+            return self.root.resolve() / confined(self.root, Path(relative))
+        except InputError as err:
+            self.audit.append("refusal", path=relative, reason=err.problem, origin="agent")
+            raise
+
+    @property
+    def tool_output_chars(self) -> int:
+        """The most characters one tool result may hand the model."""
+        return self.tool_output_tokens * CHARS_PER_TOKEN

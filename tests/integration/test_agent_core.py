@@ -1,0 +1,112 @@
+"""The agent with a scripted model: tools run in the workspace, proposals need a human, all is audited."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from assistant.agent.build import build_agent, run_agent
+from assistant.agent.session import AgentSession
+from assistant.approvals import NeverApprove, PreApproved
+from assistant.audit import AuditLog
+from tests.support.scripted_model import ScriptedChatModel, answer, calls
+
+CANARY = "AKIAQWERTYUIOPASDFGH"
+LOG = (
+    "2026-11-23T10:00:01Z INFO starting checkout\n"
+    f"2026-11-23T10:00:02Z INFO using AWS_ACCESS_KEY_ID={CANARY}\n"
+    '2026-11-23T10:00:03Z ERROR secret "checkout-db" not found\n'
+    "2026-11-23T10:00:04Z FATAL cannot start without database credentials\n"
+)
+
+
+def _workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    (root / "app.log").write_text(LOG)
+    (root / "deploy.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\n")
+    return root
+
+
+def _session(root: Path, approver: object = None) -> AgentSession:
+    return AgentSession(
+        root=root, audit=AuditLog(root.parent / "audit.jsonl"), approver=approver or NeverApprove()
+    )
+
+
+def test_the_agent_reads_logs_through_tools_and_never_leaks_the_canary(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    session = _session(root)
+    model = ScriptedChatModel(
+        script=[
+            calls(("search_logs", {"path": "app.log", "pattern": "ERROR|FATAL|KEY"})),
+            calls(("read_log_lines", {"path": "app.log", "start_line": 1, "count": 4})),
+            answer("The Secret checkout-db is missing (app.log:3)."),
+        ]
+    )
+    final = run_agent(build_agent(model, session), session, f"why does checkout fail? my key is {CANARY}")
+    assert final == "The Secret checkout-db is missing (app.log:3)."
+    shown = "\n".join(str(m.content) for turn in model.seen for m in turn)
+    assert 'secret "checkout-db" not found' in shown
+    assert "<untrusted-data" in shown
+    assert CANARY not in shown  # neither from the log nor from the user's own message
+    events = [r["event"] for r in session.audit.records()]
+    assert events.count("tool_call") == 2
+    assert events.count("model_call") == 3
+    assert session.audit.verify().ok
+
+
+def test_paths_outside_the_workspace_are_refused_to_the_model(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    (tmp_path / "secret.txt").write_text("top secret\n")
+    model = ScriptedChatModel(
+        script=[calls(("read_log_lines", {"path": "../secret.txt", "start_line": 1})), answer("cannot")]
+    )
+    session = _session(root)
+    run_agent(build_agent(model, session), session, "read ../secret.txt")
+    tool_result = str(model.seen[1][-1].content)
+    assert "outside" in tool_result
+    assert "top secret" not in tool_result
+
+
+def test_a_proposed_edit_is_applied_only_when_approved(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    new = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: x}\ndata: {k: v}\n"
+    edit = (
+        "propose_file_edit",
+        {"path": "deploy.yaml", "new_content": new, "title": "add data", "rationale": "r"},
+    )
+
+    refused = _session(root)
+    run_agent(
+        build_agent(ScriptedChatModel(script=[calls(edit), answer("ok")]), refused), refused, "add data"
+    )
+    assert (root / "deploy.yaml").read_text() != new
+    assert refused.outcomes[0].applied is False
+
+    proposal_id = refused.proposals[0].id
+    approved = _session(root, PreApproved(frozenset({proposal_id})))
+    run_agent(
+        build_agent(ScriptedChatModel(script=[calls(edit), answer("ok")]), approved), approved, "add data"
+    )
+    assert (root / "deploy.yaml").read_text() == new
+    assert [r["event"] for r in approved.audit.records() if r["event"] in ("approval", "apply")] == [
+        "approval",
+        "apply",
+    ]
+
+
+def test_tool_output_is_cut_to_the_budget_and_steps_are_bounded(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    (root / "big.log").write_text("".join(f"line {n} " + "x" * 200 + "\n" for n in range(500)))
+    session = _session(root)
+    session.tool_output_tokens = 100
+    looping = [
+        calls(("read_log_lines", {"path": "big.log", "start_line": 1, "count": 200})) for _ in range(30)
+    ]
+    model = ScriptedChatModel(script=looping)
+    run_agent(build_agent(model, session, max_steps=3), session, "read it all")
+    results = [str(m.content) for turn in model.seen for m in turn if m.type == "tool"]
+    assert all(len(r) <= 100 * 4 + 80 for r in results)
+    assert len(model.seen) <= 4 + 1
