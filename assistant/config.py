@@ -90,6 +90,28 @@ class ValidateSettings(BaseModel):
     )
 
 
+class LLMSettings(BaseModel):
+    """Settings of the LLM gateway (docs/llm.md)."""
+
+    fallbacks: list[str] = Field(
+        default_factory=list, description="Models to try in order when the main one keeps failing."
+    )
+    timeout_seconds: float = Field(default=60.0, gt=0, description="Seconds to wait for one model call.")
+    max_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries per model on rate limits, timeouts and server errors."
+    )
+    max_cost_usd: float | None = Field(
+        default=None, ge=0, description="Stop a session once its model calls cost this much (USD)."
+    )
+    max_tokens: int | None = Field(
+        default=None, ge=0, description="Stop a session once it has used this many tokens (in + out)."
+    )
+    cache: bool = Field(default=False, description="Answer repeated identical requests from a disk cache.")
+    cache_dir: Path | None = Field(
+        default=None, description="Cache location. Default: $XDG_CACHE_HOME/shipmate/llm."
+    )
+
+
 class Settings(BaseSettings):
     """Every setting of shipmate. Nested settings use `__` in environment names."""
 
@@ -113,6 +135,7 @@ class Settings(BaseSettings):
     diagnose: DiagnoseSettings = Field(default_factory=DiagnoseSettings)
     knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
     validation: ValidateSettings = Field(default_factory=ValidateSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
 
     @classmethod
     def settings_customise_sources(
