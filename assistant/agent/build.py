@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from typing import Any
 
 from assistant.agent.answer_guard import guard_answer
@@ -29,7 +30,12 @@ def system_prompt(session: AgentSession, max_steps: int) -> str:
     )
 
 
-def build_agent(model: Any, session: AgentSession, max_steps: int = DEFAULT_MAX_STEPS) -> Any:
+def build_agent(
+    model: Any,
+    session: AgentSession,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    extra_middleware: Sequence[Any] = (),
+) -> Any:
     """A compiled agent for `session` on `model` (a langchain chat model), at most `max_steps` tool calls."""
     from langchain.agents import create_agent
     from langchain.agents.middleware import ModelCallLimitMiddleware, ToolCallLimitMiddleware
@@ -37,6 +43,7 @@ def build_agent(model: Any, session: AgentSession, max_steps: int = DEFAULT_MAX_
 
     tools = [StructuredTool.from_function(wrap_errors(function)) for function in agent_tools(session)]
     middleware = [
+        *extra_middleware,
         *session_middleware(session),
         ModelCallLimitMiddleware(run_limit=max_steps + 1, exit_behavior="end"),
         ToolCallLimitMiddleware(run_limit=max_steps, exit_behavior="continue"),

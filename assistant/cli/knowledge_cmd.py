@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from assistant.cli.state import GlobalOptions
-from tools.errors import InputError
 
 if TYPE_CHECKING:
     from assistant.config import LoadedSettings
@@ -41,20 +40,6 @@ Examples:
   shipmate index --rebuild
 """
 
-ASK_HELP = """Ask the knowledge base; prints the best passages with their source and heading.
-
-Exact error strings and identifiers rank first; paraphrases work too. With no index
-yet, the bundled knowledge is indexed first (a minute or so, once).
-
-Examples:
-
-  shipmate ask "Error acquiring the state lock"
-
-  shipmate ask "my image can't be downloaded" --platform kubernetes
-
-  shipmate ask "pod keeps restarting" -k 3 --format json
-"""
-
 
 def index(
     ctx: typer.Context,
@@ -80,8 +65,8 @@ def index(
     loaded = load_settings({"knowledge": {"store": store}} if store else {})
     location = knowledge_store(loaded)
     extra = [*knowledge_paths(loaded), *(paths or [])]
-    embedder = _embedder(loaded)
-    with _Progress(options.quiet) as progress:
+    embedder = configured_embedder(loaded)
+    with IndexProgress(options.quiet) as progress:
         report = build_index(
             location, extra, rebuild=rebuild, progress=progress.update, embedder=embedder, bundled=bundled
         )
@@ -89,74 +74,6 @@ def index(
         sys.stdout.write(json.dumps({"store": location, **asdict(report)}, indent=2) + "\n")
         return
     _print_report(location, report, options.quiet)
-
-
-def ask(
-    ctx: typer.Context,
-    question: str = typer.Argument(
-        ..., help="The question, an error message, or an identifier.", show_default=False
-    ),
-    k: int = typer.Option(5, "-k", "--top", min=1, max=50, help="How many passages to show."),
-    category: str = typer.Option(
-        None, "--category", help="Only passages tagged with this taxonomy category.", show_default=False
-    ),
-    platform: str = typer.Option(
-        None,
-        "--platform",
-        help="Only passages for this platform (kubernetes, terraform, ...).",
-        show_default=False,
-    ),
-    mode: str = typer.Option("hybrid", "--mode", help="hybrid (default), dense or lexical."),
-    store: str = typer.Option(
-        None, "--store", help="Index location (directory or Chroma server URL).", show_default=False
-    ),
-    output_format: str = typer.Option(
-        None, "--format", "-f", help="text, json or markdown. [default: text]", show_default=False
-    ),
-) -> None:
-    """Search the knowledge base; see ASK_HELP."""
-    from assistant.config import knowledge_paths, knowledge_store, load_settings
-    from tools.retrieval.docs_tool import build_index, index_is_empty, search_docs
-
-    options: GlobalOptions = ctx.obj or GlobalOptions()
-    if not question.strip():
-        raise InputError("question", 'empty: ask something, e.g. shipmate ask "connection refused"')
-    if mode not in ("hybrid", "dense", "lexical"):
-        raise InputError("--mode", f"{mode!r} is not one of hybrid, dense, lexical")
-    flags: dict[str, object] = {"format": output_format}
-    if store:
-        flags["knowledge"] = {"store": store}
-    loaded = load_settings(flags)
-    location = knowledge_store(loaded)
-    embedder = _embedder(loaded)
-    if index_is_empty(location, embedder):
-        if not options.quiet:
-            print(
-                f"shipmate: no knowledge index at {location} yet; indexing the bundled knowledge once",
-                file=sys.stderr,
-            )
-        with _Progress(options.quiet) as progress:
-            build_index(location, knowledge_paths(loaded), progress=progress.update, embedder=embedder)
-    passages = search_docs(
-        question,
-        location,
-        k=k,
-        category=category,
-        platform=platform,
-        mode=mode,  # type: ignore[arg-type]
-        embedder=embedder,
-    )
-    fmt = loaded.settings.format
-    if fmt == "json":
-        sys.stdout.write(
-            json.dumps({"question": question, "passages": [asdict(p) for p in passages]}, indent=2) + "\n"
-        )
-    elif fmt == "markdown":
-        sys.stdout.write(_markdown(question, passages))
-    else:
-        _print_passages(passages, options)
-    if not passages:
-        raise typer.Exit(1)
 
 
 def _print_report(location: str, report: IndexReport, quiet: bool) -> None:
@@ -177,7 +94,7 @@ def _snippet(text: str, limit: int = 420) -> str:
     return flat if len(flat) <= limit else flat[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _print_passages(passages: list[Passage], options: GlobalOptions) -> None:
+def print_passages(passages: list[Passage], options: GlobalOptions) -> None:
     from rich.text import Text
 
     from assistant.cli.console import color_disabled, make_console
@@ -201,7 +118,7 @@ def _print_passages(passages: list[Passage], options: GlobalOptions) -> None:
         console.print(Text(""))
 
 
-def _markdown(question: str, passages: list[Passage]) -> str:
+def passages_markdown(question: str, passages: list[Passage]) -> str:
     parts = [f"## shipmate ask: {question}", ""]
     if not passages:
         parts.append("No passage matches.")
@@ -212,7 +129,7 @@ def _markdown(question: str, passages: list[Passage]) -> str:
     return "\n".join(parts) + "\n"
 
 
-class _Progress:
+class IndexProgress:
     """A progress bar on stderr while files are embedded (terminal only)."""
 
     def __init__(self, quiet: bool) -> None:
@@ -220,7 +137,7 @@ class _Progress:
         self._bar: Any = None
         self._task: Any = None
 
-    def __enter__(self) -> _Progress:
+    def __enter__(self) -> IndexProgress:
         if self._enabled:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -245,7 +162,7 @@ class _Progress:
             self._bar.stop()
 
 
-def _embedder(loaded: LoadedSettings) -> Embedder:
+def configured_embedder(loaded: LoadedSettings) -> Embedder:
     """The embedder the settings name (`knowledge.embedder`)."""
     from tools.retrieval.docs_tool import embedder_for
 
