@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from assistant.audit import AuditLog
+from assistant.undo import discard_snapshot, save_snapshot
 from tools.errors import InputError
 from tools.proposals import Proposal, apply_file_edit, sha256_text
 
@@ -73,8 +74,15 @@ def decide_and_apply(
     root: Path,
     audit: AuditLog,
     show: Callable[[Proposal], None] | None = None,
+    commit: bool = False,
+    new_branch: bool = False,
 ) -> list[Outcome]:
-    """Show each proposal, ask the approver, apply the approved ones; every step goes to the audit log."""
+    """Show each proposal, ask the approver, apply the approved ones; every step goes to the audit log.
+
+    The previous content of each file is kept for `shipmate undo`. With `commit`, each applied
+    edit inside a git repository is committed alone (on a new branch `shipmate/<id>` with
+    `new_branch`); a commit that cannot be made cleanly is skipped and said, the edit stays.
+    """
     outcomes: list[Outcome] = []
     for proposal in proposals:
         audit.append(
@@ -92,15 +100,28 @@ def decide_and_apply(
             outcomes.append(Outcome(proposal, False, "refused: not a file edit"))
             continue
         try:
+            previous = save_snapshot(root, proposal)
             written = apply_file_edit(root, proposal.edit)
         except InputError as err:
+            discard_snapshot(proposal.id)
             audit.append("refusal", id=proposal.id, reason=str(err))
             outcomes.append(Outcome(proposal, False, f"refused: {err}"))
             continue
-        audit.append(
-            "apply", id=proposal.id, path=proposal.edit.path, sha256=sha256_text(proposal.edit.new_text)
+        applied = audit.append(
+            "apply",
+            id=proposal.id,
+            path=proposal.edit.path,
+            sha256=sha256_text(proposal.edit.new_text),
+            root=str(root.resolve()),
+            previous_sha256=previous,
         )
-        outcomes.append(Outcome(proposal, True, f"applied to {written}"))
+        message = f"applied to {written}"
+        if commit:
+            from assistant.git_commits import commit_applied_edit
+
+            committed = commit_applied_edit(root, proposal, audit, new_branch, apply_seq=applied["seq"])
+            message += f"; {committed.message}"
+        outcomes.append(Outcome(proposal, True, message))
     return outcomes
 
 
