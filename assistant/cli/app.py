@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from assistant.cli import audit_cmd, config_cmd, diagnose_cmd, knowledge_cmd, undo_cmd, validate_cmd
+from assistant.cli import ask_cmd, audit_cmd, config_cmd, diagnose_cmd, knowledge_cmd, undo_cmd, validate_cmd
 from assistant.cli.state import GlobalOptions
 from tools.errors import InputError
 
@@ -55,7 +55,7 @@ app.command(
 )(diagnose_cmd.diagnose)
 app.command("validate", help=validate_cmd.HELP, no_args_is_help=True)(validate_cmd.validate)
 app.command("index", help=knowledge_cmd.INDEX_HELP)(knowledge_cmd.index)
-app.command("ask", help=knowledge_cmd.ASK_HELP, no_args_is_help=True)(knowledge_cmd.ask)
+app.command("ask", help=ask_cmd.HELP, no_args_is_help=True)(ask_cmd.ask)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(audit_cmd.app, name="audit")
 app.command("undo", help=undo_cmd.HELP)(undo_cmd.undo)
