@@ -32,6 +32,8 @@ def chat_model(config: GatewayConfig, model: str | None = None, streaming: bool 
         max_retries=0,
         temperature=0,
         streaming=streaming,
+        # litellm and the OpenAI client each retry on their own by default: the middleware decides
+        model_kwargs={"num_retries": 0, "max_retries": 0},
     )
 
 

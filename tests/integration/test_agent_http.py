@@ -1,0 +1,140 @@
+"""The agent over real HTTP: langchain-litellm against a local OpenAI-compatible server.
+
+The server serves recorded replies (tool calls, answers, errors); the tests check what
+the agent did with them and what left the process.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from assistant.agent.build import build_agent, run_agent
+from assistant.agent.model import chat_model, model_middleware
+from assistant.agent.session import AgentSession
+from assistant.approvals import NeverApprove
+from assistant.audit import AuditLog
+from assistant.llm.config import GatewayConfig
+from assistant.llm.usage import BudgetExceeded, SessionUsage
+from tests.integration.test_cli import one_line_error, run
+from tests.servers.openai_chat import (
+    answer,
+    auth_error,
+    openai_chat_server,
+    rate_limit,
+    server_error,
+    tool_call,
+)
+
+CANARY = "password=Hunter2Hunter2Canary"
+
+
+def _repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    (root / "app.log").write_text(
+        f"INFO boot\nINFO db {CANARY}\nERROR dial tcp 10.0.0.5:5432: connection refused\n"
+    )
+    return root
+
+
+def _run(
+    tmp_path: Path, config: GatewayConfig, usage: SessionUsage | None = None
+) -> tuple[str, AgentSession]:
+    root = _repo(tmp_path)
+    session = AgentSession(root=root, audit=AuditLog(tmp_path / "audit.jsonl"), approver=NeverApprove())
+    usage = usage or SessionUsage()
+    agent = build_agent(
+        chat_model(config), session, extra_middleware=model_middleware(config, usage, initial_delay=0.01)
+    )
+    return run_agent(agent, session, "why does the app fail?"), session
+
+
+def test_a_tool_call_round_trip_over_http_never_sends_the_secret(tmp_path: Path) -> None:
+    with openai_chat_server() as server:
+        server.queue(
+            tool_call("search_logs", {"path": "app.log", "pattern": "ERROR|db"}),
+            answer("The database at 10.0.0.5:5432 refuses connections (app.log:3)."),
+        )
+        config = GatewayConfig(model="openai/stub", api_base=server.base_url, api_key="sk-local")
+        final, session = _run(tmp_path, config)
+        bodies = server.bodies_text()
+    assert final == "The database at 10.0.0.5:5432 refuses connections (app.log:3)."
+    assert "connection refused" in bodies  # the tool result went to the model ...
+    assert "Hunter2Hunter2Canary" not in bodies  # ... without the secret
+    assert "<untrusted-data" in bodies
+    assert session.audit.verify().ok
+
+
+def test_retryable_errors_are_retried_then_fallback_then_clear_failure(tmp_path: Path) -> None:
+    with openai_chat_server() as server:
+        server.queue(rate_limit(), answer("after one retry"))
+        config = GatewayConfig(model="openai/stub", api_base=server.base_url, api_key="k", max_retries=2)
+        final, _ = _run(tmp_path / "a", config)
+        assert final == "after one retry"
+        assert len(server.requests) == 2
+
+    with openai_chat_server() as server:
+        server.queue(server_error(), server_error(), answer("from the fallback"))
+        config = GatewayConfig(
+            model="openai/stub",
+            api_base=server.base_url,
+            api_key="k",
+            max_retries=1,
+            fallbacks=("openai/other",),
+        )
+        final, _ = _run(tmp_path / "b", config)
+        assert final == "from the fallback"
+        assert server.models()[-1] == "other"
+
+
+def test_a_non_retryable_error_is_not_retried(tmp_path: Path) -> None:
+    with openai_chat_server() as server:
+        server.queue(auth_error(), answer("never reached"))
+        config = GatewayConfig(model="openai/stub", api_base=server.base_url, api_key="bad", max_retries=3)
+        with pytest.raises(Exception) as caught:  # noqa: PT011 - the provider's own class, mapped below
+            _run(tmp_path, config)
+        assert len(server.requests) == 1
+    from assistant.llm.errors import to_llm_error
+
+    mapped = to_llm_error(caught.value, "openai/stub")
+    assert mapped is not None
+    assert mapped.kind == "auth"
+
+
+def test_the_token_cap_stops_the_run_cleanly(tmp_path: Path) -> None:
+    with openai_chat_server() as server:
+        server.queue(
+            tool_call("search_logs", {"path": "app.log", "pattern": "ERROR"}),
+            answer("too late"),
+        )
+        config = GatewayConfig(model="openai/stub", api_base=server.base_url, api_key="k")
+        with pytest.raises(BudgetExceeded, match="max_tokens"):
+            _run(tmp_path, config, SessionUsage(max_tokens=10))
+        assert len(server.requests) == 1
+
+
+def test_cli_ask_with_a_model_answers_and_reports(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    with openai_chat_server() as server:
+        server.queue(
+            tool_call("diagnose_logs", {"path": "app.log"}), answer("The database refuses connections.")
+        )
+        env = {
+            "SHIPMATE_MODEL": "openai/stub",
+            "SHIPMATE_API_BASE": server.base_url,
+            "SHIPMATE_API_KEY": "sk-x",
+        }
+        result = run("ask", "why does the app fail?", "--file", str(root / "app.log"), env=env, cwd=root)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.decode().strip() == "The database refuses connections."
+        assert "2 model calls" in result.stderr.decode()
+        first = json.loads(json.dumps(server.requests[0]))
+        assert "Files to look at: app.log" in json.dumps(first)
+        server.queue(auth_error())
+        failed = run("ask", "again", env=env, cwd=root)
+    one_line_error(failed, "shipmate: error: model: the model provider refused the API key")
