@@ -108,6 +108,15 @@ BODY_CODES: dict[str, ErrorKind] = {
     "rate_limit_exceeded": "rate_limit",
 }
 
+# Words of errors that arrive under a generic class (litellm reports a missing key as a 500).
+MESSAGE_PATTERNS: tuple[tuple[str, ErrorKind], ...] = (
+    ("missing credentials", "auth"),
+    ("api_key client option must be set", "auth"),
+    ("content management policy", "content_filter"),
+)
+
+_GENERIC: tuple[ErrorKind, ...] = ("bad_request", "server", "connection")
+
 STATUS_CODES: dict[int, ErrorKind] = {
     400: "bad_request",
     401: "auth",
@@ -155,25 +164,12 @@ def classify(exc: BaseException) -> ErrorKind | None:
     """The kind of a provider error; None for an exception that is not one (a bug: let it propagate)."""
     if isinstance(exc, LLMError):
         return exc.kind
-    code = _body_code(exc)
-    from_class = _kind_from_class(exc)
-    if from_class == "server":
-        # litellm reports a refused connection as a 500 "Connection error."; the cause says what it was
-        from_class = _kind_of_cause(exc) or from_class
-    if from_class is not None and from_class not in ("bad_request", "server", "connection"):
-        return from_class
-    if code in BODY_CODES:
-        return BODY_CODES[code]
-    if from_class is not None:
-        return from_class
-    status = getattr(exc, "status_code", None)
-    if isinstance(status, int):
-        return STATUS_CODES.get(status, "server" if status >= 500 else "bad_request")
-    if isinstance(exc, TimeoutError):
-        return "timeout"
-    if isinstance(exc, ConnectionError):
-        return "connection"
-    return _kind_from_openai_or_httpx(exc)
+    kind = _kind_from_class(exc) or _kind_from_status(exc) or _kind_from_other_libraries(exc)
+    if kind is None or kind not in _GENERIC:
+        return kind
+    # A generic class hides specific errors: litellm reports a refused connection and a missing
+    # key as 500s, and Azure's content filter arrives as a plain 400 through OpenAI-compatible routes.
+    return _kind_from_body(exc) or _kind_of_cause(exc) or _kind_from_words(exc) or kind
 
 
 def to_llm_error(exc: BaseException, model: str) -> LLMError | None:
@@ -214,7 +210,11 @@ def _kind_from_class(exc: BaseException) -> ErrorKind | None:
     return None
 
 
-def _kind_from_openai_or_httpx(exc: BaseException) -> ErrorKind | None:
+def _kind_from_other_libraries(exc: BaseException) -> ErrorKind | None:
+    if isinstance(exc, TimeoutError):
+        return "timeout"
+    if isinstance(exc, ConnectionError):
+        return "connection"
     names = {cls.__name__ for cls in type(exc).__mro__}
     module = type(exc).__module__
     if not module.startswith(("openai", "httpx", "httpcore", "litellm")):
@@ -233,28 +233,33 @@ def _kind_of_cause(exc: BaseException) -> ErrorKind | None:
     for _ in range(8):
         if cause is None:
             return None
-        if isinstance(cause, TimeoutError):
-            return "timeout"
-        if isinstance(cause, ConnectionError):
-            return "connection"
-        kind = _kind_from_openai_or_httpx(cause)
+        kind = _kind_from_other_libraries(cause)
         if kind in ("timeout", "connection"):
             return kind
         cause = cause.__cause__ or cause.__context__
     return None
 
 
-def _body_code(exc: BaseException) -> str | None:
+def _kind_from_status(exc: BaseException) -> ErrorKind | None:
+    status = getattr(exc, "status_code", None)
+    if not isinstance(status, int):
+        return None
+    return STATUS_CODES.get(status, "server" if status >= 500 else "bad_request")
+
+
+def _kind_from_body(exc: BaseException) -> ErrorKind | None:
     body = getattr(exc, "body", None)
     if isinstance(body, dict):
         inner = body.get("error", body)
         code = inner.get("code") if isinstance(inner, dict) else None
         if isinstance(code, str):
-            return code
-    text = str(exc).lower()
-    if "content management policy" in text or "content_filter" in text:
-        return "content_filter"
+            return BODY_CODES.get(code)
     return None
+
+
+def _kind_from_words(exc: BaseException) -> ErrorKind | None:
+    text = str(exc).lower()
+    return next((kind for words, kind in MESSAGE_PATTERNS if words in text), None)
 
 
 def _detail(exc: BaseException) -> str:

@@ -43,6 +43,7 @@ _RESERVED = frozenset(
 # Local OpenAI-compatible servers (vLLM, llama.cpp) need no key, but the OpenAI client insists on one.
 _PLACEHOLDER_KEY = "sk-no-key-required"
 _KEYLESS_PROVIDERS = ("openai", "hosted_vllm", "llamafile", "lm_studio")
+_REDACTION_MEMO = 4096  # texts whose redaction is remembered per session
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class LLMGateway:
         self._jitter = jitter
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
+        self._redacted: dict[str, str] = {}
 
     def complete(
         self, messages: Sequence[Message], tools: Sequence[dict[str, Any]] | None = None, **kw: Any
@@ -123,11 +125,21 @@ class LLMGateway:
         reserved = sorted(_RESERVED & kw.keys())
         if reserved:
             raise TypeError(f"the gateway sets these parameters itself: {', '.join(reserved)}")
-        redacted = redact_messages(messages, self.redact)
+        redacted = redact_messages(messages, self._redact_once)
         tool_list = list(tools) if tools else None
         params = dict(kw)
         key = cache_key(self.config.model, redacted, tool_list, params.get("temperature"), params)
         return Prepared(redacted, tool_list, params, prompt_sha256(redacted, tool_list), key)
+
+    def _redact_once(self, text: str) -> str:
+        # An agent resends the whole conversation at every step: redacting only the texts not seen
+        # before keeps a step's cost flat. A text keeps its first redaction, the form already sent.
+        done = self._redacted.get(text)
+        if done is None:
+            if len(self._redacted) >= _REDACTION_MEMO:
+                self._redacted.clear()
+            done = self._redacted[text] = self.redact(text)
+        return done
 
     def admit(self, prepared: Prepared, *, stream: bool) -> Completion | None:
         """Check the caps (raise `BudgetExceeded`), then answer from the cache when it holds the request."""

@@ -389,13 +389,51 @@ def test_a_callers_redactor_is_used(server: ChatServer, audit: AuditLog) -> None
     assert server.requests[0]["messages"][0]["content"] == "why does <service-1> fail?"
 
 
-def test_no_api_key_for_a_local_server_sends_a_placeholder(
-    server: ChatServer, monkeypatch: pytest.MonkeyPatch
+def test_a_resent_conversation_is_redacted_only_for_new_texts(server: ChatServer) -> None:
+    seen: list[str] = []
+
+    def redact(text: str) -> str:
+        seen.append(text)
+        return text.replace("hunter2hunter2", "[REDACTED]")
+
+    server.queue(answer("one"), answer("two"))
+    config = GatewayConfig(model="openai/stub", api_base=server.base_url, api_key="sk-test")
+    gateway = LLMGateway(config, redact=redact)
+    history = [{"role": "user", "content": "password hunter2hunter2 fails"}]
+    history.append(gateway.complete(history).as_message())
+    history.append({"role": "user", "content": "and now?"})
+    gateway.complete(history)
+    assert seen == ["password hunter2hunter2 fails", "one", "and now?"]
+    assert "hunter2hunter2" not in server.bodies_text()
+
+
+@pytest.mark.parametrize(
+    ("model", "api_key", "sent"),
+    [
+        ("openai/llama-3.1-8b", None, "llama-3.1-8b"),  # llama.cpp server, any OpenAI-compatible api_base
+        ("hosted_vllm/qwen2.5-coder", None, "qwen2.5-coder"),  # vLLM
+        ("lm_studio/qwen2.5-coder", None, "qwen2.5-coder"),
+        ("litellm_proxy/team-default", "sk-team", "team-default"),  # a team's LiteLLM proxy
+    ],
+)
+def test_local_servers_and_proxies(
+    server: ChatServer, monkeypatch: pytest.MonkeyPatch, model: str, api_key: str | None, sent: str
 ) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    server.queue(answer("from vllm"))
-    gateway = LLMGateway(GatewayConfig(model="openai/qwen2.5-coder", api_base=server.base_url))
-    assert gateway.complete(QUESTION).text == "from vllm"
+    server.queue(answer("ok"))
+    gateway = LLMGateway(GatewayConfig(model=model, api_base=server.base_url, api_key=api_key))
+    assert gateway.complete(QUESTION).text == "ok"
+    assert server.models() == [sent]
+
+
+def test_a_proxy_without_a_key_is_an_auth_error(server: ChatServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("LITELLM_PROXY_API_KEY", "LITELLM_PROXY_ADMIN_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    gateway = LLMGateway(GatewayConfig(model="litellm_proxy/team-default", api_base=server.base_url))
+    with pytest.raises(LLMError) as raised:
+        gateway.complete(QUESTION)
+    assert raised.value.kind == "auth"
+    assert server.requests == []
 
 
 def test_reserved_parameters_are_refused(make_gateway: MakeGateway) -> None:

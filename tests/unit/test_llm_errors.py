@@ -83,8 +83,18 @@ def test_a_refused_connection_reported_as_500_is_a_connection_error() -> None:
     assert classify(litellm.InternalServerError(message="boom", llm_provider="openai", model="m")) == "server"
 
 
+def test_a_missing_key_reported_as_500_is_an_auth_error() -> None:
+    litellm = load_litellm()
+    message = "Missing credentials. Please pass an `api_key` or set the `LITELLM_PROXY_API_KEY` variable."
+    assert (
+        classify(litellm.InternalServerError(message=message, llm_provider="litellm_proxy", model="m"))
+        == "auth"
+    )
+
+
 def test_exceptions_that_are_not_provider_errors_are_left_alone() -> None:
     assert classify(ValueError("a bug")) is None
+    assert classify(ValueError("missing credentials")) is None
     assert to_llm_error(KeyError("x"), "m") is None
     assert classify(TimeoutError()) == "timeout"
     assert classify(ConnectionResetError()) == "connection"
