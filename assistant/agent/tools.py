@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from assistant.agent.repo_tools import repository_tools
 from assistant.agent.session import AgentSession
 from assistant.agent.untrusted import fence
 from assistant.approvals import decide_and_apply
@@ -22,7 +23,12 @@ MAX_SEARCH_MATCHES = 50
 
 def agent_tools(session: AgentSession) -> list[Callable[..., str]]:
     """The tool functions bound to `session` (plain functions: names, type hints and docstrings)."""
-    return [*_reading_tools(session), *_checking_tools(session), *_proposing_tools(session)]
+    return [
+        *_reading_tools(session),
+        *repository_tools(session),
+        *_checking_tools(session),
+        *_proposing_tools(session),
+    ]
 
 
 def _reading_tools(session: AgentSession) -> list[Callable[..., str]]:
@@ -182,11 +188,39 @@ def _proposing_tools(session: AgentSession) -> list[Callable[..., str]]:
 def _decide(session: AgentSession, proposal: Proposal) -> str:
     """Hand the proposal to the approver; say to the model what the human decided."""
     session.proposals.append(proposal)
+    if proposal.kind == "command":
+        return _decide_command(session, proposal)
     outcome = decide_and_apply([proposal], session.approver, session.root, session.audit)[0]
     session.outcomes.append(outcome)
     if outcome.applied:
         return f"{proposal.id}: approved and {outcome.message}"
     return f"{proposal.id}: {outcome.message} (the human decides; do not retry the same proposal)"
+
+
+def _decide_command(session: AgentSession, proposal: Proposal) -> str:
+    """Ask about a command; run it (allowlisted, no shell) only on a yes, and show its output as data."""
+    from tools.commands import run_command
+
+    argv = proposal.argv or []
+    session.audit.append(
+        "proposal", id=proposal.id, title=proposal.title, origin="agent", argv=" ".join(argv)
+    )
+    if not session.approver.decide(proposal):
+        session.audit.append("rejection", id=proposal.id)
+        return f"{proposal.id}: not run (the human decides; do not retry the same command)"
+    session.audit.append("approval", id=proposal.id, approver=type(session.approver).__name__)
+    result = run_command(argv, timeout=60.0, cwd=session.root)
+    session.audit.append(
+        "command_run",
+        id=proposal.id,
+        status=result.status,
+        exit_code=result.exit_code,
+        seconds=result.seconds,
+    )
+    if result.status == "refused":
+        return f"{proposal.id}: refused: {result.reason}"
+    output = f"exit code {result.exit_code}\n{result.stdout}\n{result.stderr}".strip()
+    return fence(output, " ".join(argv), "command output", session.redactor)
 
 
 def _validation_summary(report: Any) -> str:

@@ -110,3 +110,44 @@ def test_tool_output_is_cut_to_the_budget_and_steps_are_bounded(tmp_path: Path) 
     results = [str(m.content) for turn in model.seen for m in turn if m.type == "tool"]
     assert all(len(r) <= 100 * 4 + 80 for r in results)
     assert len(model.seen) <= 4 + 1
+
+
+def test_an_approved_read_only_command_runs_and_its_output_comes_back_as_data(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    argv = ["git", "status", "--short"]
+    step = ("propose_command", {"argv": argv, "title": "look at the tree", "rationale": "r"})
+    refused = _session(root)
+    model = ScriptedChatModel(script=[calls(step), answer("ok")])
+    run_agent(build_agent(model, refused), refused, "what changed?")
+    assert "not run" in str(model.seen[1][-1].content)
+
+    proposal_id = refused.proposals[0].id
+    approved = _session(root, PreApproved(frozenset({proposal_id})))
+    model = ScriptedChatModel(script=[calls(step), answer("ok")])
+    run_agent(build_agent(model, approved), approved, "what changed?")
+    result = str(model.seen[1][-1].content)
+    assert "<untrusted-data" in result
+    assert "?? app.log" in result
+    assert "command_run" in [r["event"] for r in approved.audit.records()]
+
+
+def test_repository_tools_read_through_git(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    subprocess.run(["git", "-C", str(root), "add", "."], check=True)
+    subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "first"],
+        check=True,
+    )
+    (root / "deploy.yaml").write_text("changed: true\n")
+    model = ScriptedChatModel(
+        script=[
+            calls(("repo_status", {}), ("repo_diff", {}), ("repo_log", {}), ("list_files", {})),
+            answer("ok"),
+        ]
+    )
+    session = _session(root)
+    run_agent(build_agent(model, session), session, "what changed?")
+    results = "\n".join(str(m.content) for m in model.seen[1] if m.type == "tool")
+    assert "deploy.yaml" in results
+    assert "+changed: true" in results
+    assert "first" in results
