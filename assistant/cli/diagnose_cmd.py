@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from assistant.cli.state import GlobalOptions
+from tools.errors import InputError
 
 if TYPE_CHECKING:
     from tools.logs.report import DiagnosisReport
@@ -36,6 +37,8 @@ Examples:
   shipmate diagnose app.log.gz --format json > diagnosis.json
 
   shipmate diagnose app.log --context-budget 1500   # the pack an LLM would get
+
+  shipmate diagnose app.log --explain   # a configured model explains the findings
 """
 
 
@@ -86,6 +89,11 @@ def diagnose(
     limit: int = typer.Option(
         5, "--limit", min=1, help="Findings to show in text output (all with -v or other formats)."
     ),
+    explain: bool = typer.Option(
+        False,
+        "--explain",
+        help="After the findings, the configured model explains them from the evidence pack (needs a model).",
+    ),
 ) -> None:
     """Diagnose logs offline; see HELP."""
     from assistant.cli.console import color_disabled, make_console
@@ -105,6 +113,8 @@ def diagnose(
         flags["diagnose"] = diagnose_flags
     loaded = load_settings(flags)
     settings = loaded.settings
+    if explain and not settings.model:
+        raise InputError("--explain", "needs a model: set SHIPMATE_MODEL or `model` in config")
     no_color = color_disabled(options.no_color, settings.color)
     progress = _progress_reporter(options.quiet, no_color)
     try:
@@ -142,6 +152,12 @@ def diagnose(
         )
         for line in shown:
             console.print(line)
+    if explain:
+        from assistant.cli.explain import explain as explain_report
+
+        if settings.format == "text":
+            console.print("")
+        explain_report(report, loaded, options.quiet)
     worst = report.worst_severity()
     if worst is not None and worst.at_least(Severity(settings.fail_on)):
         raise typer.Exit(1)
