@@ -73,8 +73,11 @@ class ResponseCache:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             descriptor, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        except OSError:
+            return
+        try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                 json.dump({"key": key, "completion": completion.to_json()}, handle)
             os.replace(temporary, target)
         except OSError:
-            return
+            Path(temporary).unlink(missing_ok=True)

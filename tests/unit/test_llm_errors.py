@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -117,3 +118,10 @@ def test_retry_after_is_read_from_headers() -> None:
     assert retry_after(exc) == 7.0
     exc.litellm_response_headers = httpx.Headers({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})
     assert retry_after(exc) is None
+
+
+def test_docs_list_every_kind_and_message() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "llm.md").read_text()
+    for kind, info in ERRORS.items():
+        retried = "yes" if info.retryable else "no"
+        assert f"| `{kind}` | {retried} | {info.message} |" in docs
