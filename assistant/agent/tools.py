@@ -190,7 +190,7 @@ def _decide(session: AgentSession, proposal: Proposal) -> str:
     session.proposals.append(proposal)
     if proposal.kind == "command":
         return _decide_command(session, proposal)
-    outcome = decide_and_apply([proposal], session.approver, session.root, session.audit)[0]
+    outcome = decide_and_apply([proposal], session.approver, session.root, session.audit, commit=True)[0]
     session.outcomes.append(outcome)
     if outcome.applied:
         return f"{proposal.id}: approved and {outcome.message}"

@@ -54,7 +54,7 @@ def offer_fixes(report: ValidationReport, approved_ids: set[str], options: Globa
         approver = CliApprover()
     else:
         approver = NeverApprove()
-    outcomes = decide_and_apply(proposals, approver, root, AuditLog(), show=show)
+    outcomes = decide_and_apply(proposals, approver, root, AuditLog(), show=show, commit=True)
     for outcome in outcomes:
         print(f"shipmate: {outcome.proposal.id}: {outcome.message}", file=sys.stderr)
     if isinstance(approver, NeverApprove):

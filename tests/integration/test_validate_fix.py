@@ -46,6 +46,9 @@ def _repo(tmp_path: Path) -> Path:
     repo.mkdir()
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     (repo / "deploy.yaml").write_text(MANIFEST)
+    git = ["git", "-C", str(repo), "-c", "user.name=Dev", "-c", "user.email=dev@example.com"]
+    subprocess.run([*git, "add", "deploy.yaml"], check=True)
+    subprocess.run([*git, "commit", "-qm", "first"], check=True)
     return repo
 
 
@@ -79,8 +82,10 @@ def test_fix_shows_a_diff_and_writes_nothing_without_approval(tmp_path: Path) ->
 
     audit = AuditLog(Path(os.environ["XDG_DATA_HOME"]) / "shipmate" / "audit.jsonl")
     events = [r["event"] for r in audit.records()]
-    assert events == ["proposal", "rejection", "proposal", "approval", "apply"]
+    assert events == ["proposal", "rejection", "proposal", "approval", "apply", "commit"]
     assert audit.verify().ok
+    log = subprocess.run(["git", "-C", str(repo), "log", "--format=%s"], capture_output=True, text=True, check=True)
+    assert proposal.group(1) in log.stdout.splitlines()[0]  # the applied fix is its own commit
 
 
 def test_a_wrong_yes_id_applies_nothing(tmp_path: Path) -> None:
