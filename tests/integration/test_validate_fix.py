@@ -84,8 +84,10 @@ def test_fix_shows_a_diff_and_writes_nothing_without_approval(tmp_path: Path) ->
     events = [r["event"] for r in audit.records()]
     assert events == ["proposal", "rejection", "proposal", "approval", "apply", "commit"]
     assert audit.verify().ok
-    log = subprocess.run(["git", "-C", str(repo), "log", "--format=%s"], capture_output=True, text=True, check=True)
-    assert proposal.group(1) in log.stdout.splitlines()[0]  # the applied fix is its own commit
+    log = subprocess.run(
+        ["git", "-C", str(repo), "log", "-1", "--format=%B"], capture_output=True, text=True, check=True
+    )
+    assert proposal.group(1) in log.stdout  # the applied fix is its own commit
 
 
 def test_a_wrong_yes_id_applies_nothing(tmp_path: Path) -> None:
