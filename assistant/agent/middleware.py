@@ -29,7 +29,7 @@ def redact_messages(session: AgentSession, messages: list[Any]) -> list[Any]:
     for message in messages:
         update: dict[str, Any] = {}
         if isinstance(message.content, str):
-            update["content"] = session.redactor.redact(message.content)
+            update["content"] = session.redact(message.content)
         calls = getattr(message, "tool_calls", None)
         if calls:
             update["tool_calls"] = [

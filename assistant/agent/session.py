@@ -27,6 +27,14 @@ class AgentSession:
     redactor: Redactor = field(default_factory=Redactor)
     proposals: list[Proposal] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
+    _redacted: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def redact(self, text: str) -> str:
+        """`text` with secrets masked; each distinct text once (the history is resent every step)."""
+        known = self._redacted.get(text)
+        if known is None:
+            known = self._redacted[text] = self.redactor.redact(text)
+        return known
 
     def path(self, relative: str) -> Path:
         """A path the model named, resolved inside the workspace (anything outside is refused and audited)."""

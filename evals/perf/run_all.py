@@ -21,6 +21,8 @@ BENCHMARKS = {
     "diagnose_dense_errors": ("diagnose_throughput", ["--dense", "--size-mb", "32"]),
     "retrieval": ("retrieval", ["--chunks", os.environ.get("SHIPMATE_BENCH_CHUNKS", "10000")]),
     "validate": ("validate", ["--resources", os.environ.get("SHIPMATE_BENCH_RESOURCES", "100000")]),
+    "llm_gateway": ("llm_gateway", []),
+    "agent": ("agent", []),
     "startup": ("startup", []),
 }
 
