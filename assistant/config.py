@@ -112,6 +112,20 @@ class LLMSettings(BaseModel):
     )
 
 
+class AgentSettings(BaseModel):
+    """Settings of the agent (`shipmate ask` with a model)."""
+
+    max_steps: int = Field(default=12, ge=1, le=100, description="Most tool calls in one run.")
+    tool_output_tokens: int = Field(
+        default=2000, ge=100, description="Most tokens one tool result may hand the model."
+    )
+    anonymize: bool = Field(
+        default=False,
+        description="Replace namespaces, pod, host and account names by placeholders before the model "
+        "sees them (restored in the answer).",
+    )
+
+
 class Settings(BaseSettings):
     """Every setting of shipmate. Nested settings use `__` in environment names."""
 
@@ -135,6 +149,7 @@ class Settings(BaseSettings):
     diagnose: DiagnoseSettings = Field(default_factory=DiagnoseSettings)
     knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
     validation: ValidateSettings = Field(default_factory=ValidateSettings)
+    agent: AgentSettings = Field(default_factory=AgentSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
 
     @classmethod

@@ -63,7 +63,7 @@ def run_agent(agent: Any, session: AgentSession, question: str) -> str:
         ):
             final = message.content
             break
-    guarded, removed = guard_answer(final)
+    guarded, removed = guard_answer(session.reveal(final))
     for url in removed:
         session.audit.append(
             "refusal", reason="link that could carry data out removed from the answer", url=url

@@ -78,6 +78,9 @@ def session_middleware(session: AgentSession) -> list[Any]:
                 name=call["name"],
                 status="error",
             )
+        if session.anonymizer is not None:  # the model named placeholders: the tool needs the real names
+            revealed = json.loads(session.reveal(json.dumps(call.get("args", {}))))
+            request = request.override(tool_call={**call, "args": revealed})
         started = time.perf_counter()
         result = handler(request)
         if isinstance(result, ToolMessage) and isinstance(result.content, str):

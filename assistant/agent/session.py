@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.agent.anonymize import Anonymizer
 from assistant.approvals import Approver, NeverApprove, Outcome
 from assistant.audit import AuditLog
 from tools.errors import InputError
@@ -27,6 +28,7 @@ class AgentSession:
     redactor: Redactor = field(default_factory=Redactor)
     proposals: list[Proposal] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
+    anonymizer: Anonymizer | None = None  # set for cloud models when `agent.anonymize` is on
     _redacted: dict[str, str] = field(default_factory=dict, repr=False)
 
     def redact(self, text: str) -> str:
@@ -34,7 +36,11 @@ class AgentSession:
         known = self._redacted.get(text)
         if known is None:
             known = self._redacted[text] = self.redactor.redact(text)
-        return known
+        return self.anonymizer.hide(known) if self.anonymizer is not None else known
+
+    def reveal(self, text: str) -> str:
+        """Placeholders the model used, back to the real names (a no-op without anonymisation)."""
+        return self.anonymizer.reveal(text) if self.anonymizer is not None else text
 
     def path(self, relative: str) -> Path:
         """A path the model named, resolved inside the workspace (anything outside is refused and audited)."""

@@ -21,6 +21,7 @@ def ask_agent(
     knowledge: str | None,
 ) -> str:
     """Run the agent on `question` (pointing it at `files`); print and return its answer."""
+    from assistant.agent.anonymize import Anonymizer
     from assistant.agent.build import build_agent, run_agent
     from assistant.agent.model import chat_model, model_middleware
     from assistant.agent.session import AgentSession
@@ -33,7 +34,15 @@ def ask_agent(
     config = GatewayConfig.from_loaded(loaded)
     root = (repo or _repository_root(Path.cwd())).resolve()
     approver: Approver = CliApprover() if interactive() else NeverApprove()
-    session = AgentSession(root=root, audit=AuditLog(), approver=approver, knowledge_store=knowledge)
+    agent_settings = loaded.settings.agent
+    session = AgentSession(
+        root=root,
+        audit=AuditLog(),
+        approver=approver,
+        knowledge_store=knowledge,
+        tool_output_tokens=agent_settings.tool_output_tokens,
+        anonymizer=Anonymizer() if agent_settings.anonymize else None,
+    )
     usage = SessionUsage(max_cost_usd=config.max_cost_usd, max_tokens=config.max_tokens)
     named = [str(session.path(str(f.resolve()))) for f in files]
     prompt = (
@@ -41,7 +50,12 @@ def ask_agent(
         if not named
         else f"{question}\n\nFiles to look at: " + ", ".join(str(Path(n).relative_to(root)) for n in named)
     )
-    agent = build_agent(chat_model(config), session, extra_middleware=model_middleware(config, usage))
+    agent = build_agent(
+        chat_model(config),
+        session,
+        max_steps=agent_settings.max_steps,
+        extra_middleware=model_middleware(config, usage),
+    )
     try:
         answer = run_agent(agent, session, prompt)
     except LLMError as err:

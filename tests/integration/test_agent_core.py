@@ -151,3 +151,32 @@ def test_repository_tools_read_through_git(tmp_path: Path) -> None:
     assert "deploy.yaml" in results
     assert "+changed: true" in results
     assert "first" in results
+
+
+def test_anonymisation_hides_names_from_the_model_and_restores_them(tmp_path: Path) -> None:
+    from assistant.agent.anonymize import Anonymizer
+
+    root = _workspace(tmp_path)
+    (root / "describe.txt").write_text(
+        "Name: checkout-7d9f5c8b6d-x2kqp\nNamespace: payments\n"
+        "Events: dial tcp ledger.prod.acme.internal:5432: connection refused\n"
+    )
+    session = _session(root)
+    session.anonymizer = Anonymizer()
+    model = ScriptedChatModel(
+        script=[
+            calls(("read_log_lines", {"path": "describe.txt", "start_line": 1})),
+            calls(("search_logs", {"path": "describe.txt", "pattern": "ns-1|host-1"})),
+            answer("host-1 refuses connections from pod-1 in ns-1."),
+        ]
+    )
+    final = run_agent(build_agent(model, session), session, "why does the service fail?")
+    shown = "\n".join(str(m.content) for turn in model.seen for m in turn)
+    for real in ("payments", "checkout-7d9f5c8b6d-x2kqp", "ledger.prod.acme.internal"):
+        assert real not in shown
+    assert "ns-1" in shown
+    search_result = str(model.seen[2][-1].content)
+    assert "Namespace: ns-1" in search_result  # the tool searched the real names, the model saw placeholders
+    assert (
+        final == "ledger.prod.acme.internal refuses connections from checkout-7d9f5c8b6d-x2kqp in payments."
+    )
