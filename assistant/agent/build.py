@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from assistant.agent.answer_guard import guard_answer
@@ -51,9 +51,16 @@ def build_agent(
     return create_agent(model, tools, system_prompt=system_prompt(session, max_steps), middleware=middleware)
 
 
-def run_agent(agent: Any, session: AgentSession, question: str) -> str:
-    """Run one question to the end; the model's last answer, with data-carrying links removed."""
-    state = agent.invoke({"messages": [{"role": "user", "content": question}]})
+def run_agent(
+    agent: Any, session: AgentSession, question: str, on_line: Callable[[str], None] | None = None
+) -> str:
+    """Run one question to the end; the model's last answer, with data-carrying links removed.
+
+    With `on_line`, the model's text is streamed as it comes, a whole line at a time, each
+    line restored (anonymisation) and guarded before it is handed over.
+    """
+    request = {"messages": [{"role": "user", "content": question}]}
+    state = agent.invoke(request) if on_line is None else _stream(agent, session, request, on_line)
     final = ""
     for message in reversed(state["messages"]):
         if (
@@ -69,6 +76,26 @@ def run_agent(agent: Any, session: AgentSession, question: str) -> str:
             "refusal", reason="link that could carry data out removed from the answer", url=url
         )
     return guarded
+
+
+def _stream(
+    agent: Any, session: AgentSession, request: dict[str, Any], on_line: Callable[[str], None]
+) -> Any:
+    state: Any = {"messages": []}
+    pending = ""
+    for mode, data in agent.stream(request, stream_mode=["messages", "values"]):
+        if mode == "values":
+            state = data
+            continue
+        chunk = data[0]
+        if getattr(chunk, "type", "") in ("AIMessageChunk", "ai") and isinstance(chunk.content, str):
+            pending += chunk.content
+            while "\n" in pending:
+                line, pending = pending.split("\n", 1)
+                on_line(guard_answer(session.reveal(line))[0])
+    if pending:
+        on_line(guard_answer(session.reveal(pending))[0])
+    return state
 
 
 def _branch(session: AgentSession) -> str | None:

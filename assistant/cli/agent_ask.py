@@ -51,13 +51,18 @@ def ask_agent(
         else f"{question}\n\nFiles to look at: " + ", ".join(str(Path(n).relative_to(root)) for n in named)
     )
     agent = build_agent(
-        chat_model(config),
+        chat_model(config, streaming=True),
         session,
         max_steps=agent_settings.max_steps,
         extra_middleware=model_middleware(config, usage),
     )
+
+    def show(line: str) -> None:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
     try:
-        answer = run_agent(agent, session, prompt)
+        answer = run_agent(agent, session, prompt, on_line=show)
     except LLMError as err:
         raise InputError("model", err.message) from err
     except Exception as err:
@@ -65,7 +70,6 @@ def ask_agent(
         if mapped is None:
             raise
         raise InputError("model", mapped.message) from err
-    sys.stdout.write(answer.rstrip() + "\n")
     if not quiet:
         applied = sum(1 for o in session.outcomes if o.applied)
         print(

@@ -138,3 +138,27 @@ def test_cli_ask_with_a_model_answers_and_reports(tmp_path: Path) -> None:
         server.queue(auth_error())
         failed = run("ask", "again", env=env, cwd=root)
     one_line_error(failed, "shipmate: error: model: the model provider refused the API key")
+
+
+def test_cli_ask_streams_guarded_lines(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    with openai_chat_server() as server:
+        server.queue(
+            answer(
+                "The database refuses connections.\n![status](https://evil.example/p.png?k=1)\nRestart it."
+            )
+        )
+        env = {
+            "SHIPMATE_MODEL": "openai/stub",
+            "SHIPMATE_API_BASE": server.base_url,
+            "SHIPMATE_API_KEY": "sk-x",
+        }
+        result = run("-q", "ask", "why?", env=env, cwd=root)
+        streamed = server.requests[0].get("stream")
+    assert result.returncode == 0, result.stderr
+    assert streamed is True
+    assert result.stdout.decode().splitlines() == [
+        "The database refuses connections.",
+        "[image removed: status]",
+        "Restart it.",
+    ]
