@@ -10,6 +10,7 @@ from assistant.approvals import Approver, NeverApprove, Outcome
 from assistant.audit import AuditLog
 from tools.errors import InputError
 from tools.proposals import Proposal, confined
+from tools.redaction.placeholders import PlaceholderRedactor
 from tools.redaction.secrets import Redactor
 
 DEFAULT_TOOL_OUTPUT_TOKENS = 2000
@@ -25,7 +26,7 @@ class AgentSession:
     approver: Approver = field(default_factory=NeverApprove)
     knowledge_store: str | None = None
     tool_output_tokens: int = DEFAULT_TOOL_OUTPUT_TOKENS
-    redactor: Redactor = field(default_factory=Redactor)
+    redactor: Redactor = field(default_factory=PlaceholderRedactor)
     proposals: list[Proposal] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     anonymizer: Anonymizer | None = None  # set for cloud models when `agent.anonymize` is on

@@ -29,11 +29,11 @@ def explain(report: DiagnosisReport, loaded: LoadedSettings, quiet: bool) -> str
     from assistant.llm.gateway import LLMGateway
     from assistant.prompts import render_prompt
     from tools.logs.evidence_pack import build_pack
-    from tools.redaction.secrets import Redactor
+    from tools.redaction.placeholders import PlaceholderRedactor
 
     if not loaded.settings.model:
         raise InputError("--explain", "needs a model: set SHIPMATE_MODEL or `model` in config")
-    redactor = Redactor()
+    redactor = PlaceholderRedactor()
     pack = build_pack(report, PACK_TOKENS)
     prompt = render_prompt(
         "explain_diagnosis.md.j2",

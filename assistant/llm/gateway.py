@@ -75,9 +75,9 @@ class LLMGateway:
         self.config = config
         self.audit = audit
         if redact is None:
-            from tools.redaction.secrets import Redactor
+            from tools.redaction.placeholders import PlaceholderRedactor
 
-            redact = Redactor().redact
+            redact = PlaceholderRedactor().redact
         self.redact: Redact = redact
         self.usage = usage or SessionUsage(max_cost_usd=config.max_cost_usd, max_tokens=config.max_tokens)
         self.cache = ResponseCache(config.resolved_cache_dir) if config.cache else None

@@ -77,12 +77,21 @@ class Redactor:
                 if value and MASK not in value and not _names_a_reference(match):
                     found.add(value)
         found = {value for value in found if not _CODE_REFERENCE.match(value)}
+        found |= self._more_secrets(line)
         here = {token for value in found for token in _expand_to_tokens(line, value)}
         self._known.update(value for value in here if _worth_remembering(value))
         for secret in sorted(here | self._known, key=len, reverse=True):
             if secret in line:
-                line = line.replace(secret, MASK)
+                line = line.replace(secret, self._mask(secret))
         return line
+
+    def _mask(self, secret: str) -> str:
+        """What replaces `secret` (subclasses give each secret its own stable placeholder)."""
+        return MASK
+
+    def _more_secrets(self, line: str) -> set[str]:
+        """Secrets found by a subclass's extra detectors (none here)."""
+        return set()
 
 
 _TOKEN_RE = re.compile(f"[{_TOKEN_CHARS}]+")
