@@ -57,9 +57,11 @@ def session_middleware(session: AgentSession) -> list[Any]:
             raise
         finally:
             usage = _usage(locals().get("response"))
+            model = str(getattr(request.model, "model", None) or getattr(request.model, "model_name", ""))
             session.audit.append(
                 "model_call",
-                model=str(getattr(request.model, "model", None) or getattr(request.model, "model_name", "")),
+                model=model,
+                cost_usd=round(model_cost(model, usage["input_tokens"], usage["output_tokens"]), 6),
                 prompt_sha256=_sha([m.content for m in messages]),
                 latency_ms=round((time.perf_counter() - started) * 1000, 1),
                 outcome=outcome,
@@ -99,6 +101,21 @@ def session_middleware(session: AgentSession) -> list[Any]:
         return result
 
     return [redact_and_audit_model, budget_and_audit_tool]
+
+
+def model_cost(model: str, tokens_in: int, tokens_out: int) -> float:
+    """USD for these tokens from litellm's bundled price map; 0 for a model it does not price."""
+    if not (tokens_in or tokens_out) or not model:
+        return 0.0
+    from tools.litellm_loader import load_litellm
+
+    try:
+        prompt, completion = load_litellm().cost_per_token(
+            model=model, prompt_tokens=tokens_in, completion_tokens=tokens_out
+        )
+    except Exception:  # a model missing from the price map costs what we cannot know
+        return 0.0
+    return float(prompt) + float(completion)
 
 
 def _usage(response: Any) -> dict[str, int]:

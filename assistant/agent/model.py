@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.agent.middleware import model_cost
 from assistant.llm.config import GatewayConfig
 from assistant.llm.errors import ERRORS, classify
 from assistant.llm.usage import SessionUsage
@@ -60,7 +61,7 @@ def model_middleware(config: GatewayConfig, usage: SessionUsage, initial_delay: 
             )
             usage.input_tokens += tokens_in
             usage.output_tokens += tokens_out
-            usage.cost_usd += _cost(name, tokens_in, tokens_out)
+            usage.cost_usd += model_cost(name, tokens_in, tokens_out)
         usage.calls += 1
         usage.check_before()  # an answer that crossed a cap ends the run here
         return response
@@ -79,15 +80,3 @@ def model_middleware(config: GatewayConfig, usage: SessionUsage, initial_delay: 
         )
     )
     return middleware
-
-
-def _cost(model: str, tokens_in: int, tokens_out: int) -> float:
-    from tools.litellm_loader import load_litellm
-
-    try:
-        prompt, completion = load_litellm().cost_per_token(
-            model=model, prompt_tokens=tokens_in, completion_tokens=tokens_out
-        )
-    except Exception:  # a model missing from the bundled price map costs what we cannot know: 0
-        return 0.0
-    return float(prompt) + float(completion)
