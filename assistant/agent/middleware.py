@@ -16,6 +16,7 @@ from typing import Any
 
 from assistant.agent.session import AgentSession
 
+INVALID_ARGUMENTS = "_invalid_arguments"
 TRUNCATION_NOTE = "\n[... cut to the tool output budget; ask for a narrower slice]"
 
 
@@ -67,11 +68,20 @@ def session_middleware(session: AgentSession) -> list[Any]:
                 outcome=outcome,
                 **usage,
             )
+        _answer_invalid_calls(response)
         return response
 
     @wrap_tool_call
     def budget_and_audit_tool(request: Any, handler: Any) -> Any:
         call = request.tool_call
+        if INVALID_ARGUMENTS in call.get("args", {}):
+            raw = str(call["args"][INVALID_ARGUMENTS])[:200]
+            return ToolMessage(
+                content=f"error: the arguments were not valid JSON ({raw!r}); call the tool again with a JSON object",
+                tool_call_id=call["id"],
+                name=call["name"],
+                status="error",
+            )
         if request.tool is None:  # a tool the model made up (`shell`, `write_file`): refused, recorded
             session.audit.append("refusal", tool=call["name"], reason="no such tool", origin="agent")
             return ToolMessage(
@@ -101,6 +111,28 @@ def session_middleware(session: AgentSession) -> list[Any]:
         return result
 
     return [redact_and_audit_model, budget_and_audit_tool]
+
+
+def _answer_invalid_calls(response: Any) -> None:
+    """Tool calls whose arguments did not parse go on as calls the tool middleware answers with
+    the error, so the model can correct itself instead of the run ending silently."""
+    for message in getattr(response, "result", None) or []:
+        invalid = getattr(message, "invalid_tool_calls", None)
+        if not invalid:
+            continue
+        message.tool_calls = [
+            *message.tool_calls,
+            *(
+                {
+                    "name": call.get("name") or "unknown",
+                    "args": {INVALID_ARGUMENTS: call.get("args") or ""},
+                    "id": call.get("id") or f"invalid-{index}",
+                    "type": "tool_call",
+                }
+                for index, call in enumerate(invalid)
+            ),
+        ]
+        message.invalid_tool_calls = []
 
 
 def model_cost(model: str, tokens_in: int, tokens_out: int) -> float:

@@ -162,3 +162,20 @@ def test_cli_ask_streams_guarded_lines(tmp_path: Path) -> None:
         "[image removed: status]",
         "Restart it.",
     ]
+
+
+def test_malformed_tool_arguments_and_a_timeout_do_not_break_the_run(tmp_path: Path) -> None:
+    with openai_chat_server() as server:
+        server.queue(
+            answer("too slow", delay=2.0),
+            tool_call("search_logs", '{"path": "app.log", "pattern": '),
+            answer("Recovered: the database refuses connections."),
+        )
+        config = GatewayConfig(
+            model="openai/stub", api_base=server.base_url, api_key="k", timeout_seconds=0.5, max_retries=2
+        )
+        final, session = _run(tmp_path, config)
+        assert final == "Recovered: the database refuses connections."
+        assert len(server.requests) == 3  # the timed-out call was retried; the bad call was answered
+    outcomes = [r["data"].get("outcome") for r in session.audit.records() if r["event"] == "model_call"]
+    assert outcomes.count("ok") >= 2
