@@ -77,7 +77,8 @@ def session_middleware(session: AgentSession) -> list[Any]:
         if INVALID_ARGUMENTS in call.get("args", {}):
             raw = str(call["args"][INVALID_ARGUMENTS])[:200]
             return ToolMessage(
-                content=f"error: the arguments were not valid JSON ({raw!r}); call the tool again with a JSON object",
+                content=f"error: the arguments were not valid JSON ({raw!r}); "
+                "call the tool again with a JSON object",
                 tool_call_id=call["id"],
                 name=call["name"],
                 status="error",
