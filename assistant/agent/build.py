@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from assistant.agent.answer_guard import guard_answer
 from assistant.agent.middleware import session_middleware
+from assistant.agent.review import GATED_TOOLS, review
 from assistant.agent.session import AgentSession
 from assistant.agent.tools import agent_tools, wrap_errors
 from assistant.prompts import render_prompt
@@ -38,17 +40,31 @@ def build_agent(
 ) -> Any:
     """A compiled agent for `session` on `model` (a langchain chat model), at most `max_steps` tool calls."""
     from langchain.agents import create_agent
-    from langchain.agents.middleware import ModelCallLimitMiddleware, ToolCallLimitMiddleware
+    from langchain.agents.middleware import (
+        HumanInTheLoopMiddleware,
+        InterruptOnConfig,
+        ModelCallLimitMiddleware,
+        ToolCallLimitMiddleware,
+    )
     from langchain_core.tools import StructuredTool
+    from langgraph.checkpoint.memory import InMemorySaver
 
     tools = [StructuredTool.from_function(wrap_errors(function)) for function in agent_tools(session)]
+    review_only: InterruptOnConfig = {"allowed_decisions": ["approve", "reject"]}
     middleware = [
         *extra_middleware,
         *session_middleware(session),
+        HumanInTheLoopMiddleware(interrupt_on=dict.fromkeys(GATED_TOOLS, review_only)),
         ModelCallLimitMiddleware(run_limit=max_steps + 1, exit_behavior="end"),
         ToolCallLimitMiddleware(run_limit=max_steps, exit_behavior="continue"),
     ]
-    return create_agent(model, tools, system_prompt=system_prompt(session, max_steps), middleware=middleware)
+    return create_agent(
+        model,
+        tools,
+        system_prompt=system_prompt(session, max_steps),
+        middleware=middleware,
+        checkpointer=InMemorySaver(),  # the interrupt for review needs the run's state kept
+    )
 
 
 def run_agent(
@@ -59,8 +75,20 @@ def run_agent(
     With `on_line`, the model's text is streamed as it comes, a whole line at a time, each
     line restored (anonymisation) and guarded before it is handed over.
     """
-    request = {"messages": [{"role": "user", "content": question}]}
-    state = agent.invoke(request) if on_line is None else _stream(agent, session, request, on_line)
+    from langgraph.types import Command
+
+    config = {"configurable": {"thread_id": uuid.uuid4().hex}}
+    payload: Any = {"messages": [{"role": "user", "content": question}]}
+    while True:
+        if on_line is None:
+            state = agent.invoke(payload, config)
+            interrupts = state.get("__interrupt__") or []
+        else:
+            state, interrupts = _stream(agent, session, payload, config, on_line)
+        if not interrupts:
+            break
+        # the run paused before a proposal ran: the human reviews it, then the run goes on
+        payload = Command(resume={"decisions": review(session, interrupts[0].value["action_requests"])})
     final = ""
     for message in reversed(state["messages"]):
         if (
@@ -79,13 +107,17 @@ def run_agent(
 
 
 def _stream(
-    agent: Any, session: AgentSession, request: dict[str, Any], on_line: Callable[[str], None]
-) -> Any:
+    agent: Any, session: AgentSession, payload: Any, config: dict[str, Any], on_line: Callable[[str], None]
+) -> tuple[Any, list[Any]]:
     state: Any = {"messages": []}
+    interrupts: list[Any] = []
     pending = ""
-    for mode, data in agent.stream(request, stream_mode=["messages", "values"]):
+    for mode, data in agent.stream(payload, config, stream_mode=["messages", "values", "updates"]):
         if mode == "values":
             state = data
+            continue
+        if mode == "updates":
+            interrupts.extend(data.get("__interrupt__") or [])
             continue
         chunk = data[0]
         if getattr(chunk, "type", "") in ("AIMessageChunk", "ai") and isinstance(chunk.content, str):
@@ -95,7 +127,7 @@ def _stream(
                 on_line(guard_answer(session.reveal(line))[0])
     if pending:
         on_line(guard_answer(session.reveal(pending))[0])
-    return state
+    return state, interrupts
 
 
 def _branch(session: AgentSession) -> str | None:

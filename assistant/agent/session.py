@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.agent.anonymize import Anonymizer
 from assistant.approvals import Approver, NeverApprove, Outcome
@@ -30,6 +32,7 @@ class AgentSession:
     proposals: list[Proposal] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     anonymizer: Anonymizer | None = None  # set for cloud models when `agent.anonymize` is on
+    decided: dict[str, str] = field(default_factory=dict)  # reviewed tool calls the human approved
     _redacted: dict[str, str] = field(default_factory=dict, repr=False)
 
     def redact(self, text: str) -> str:
@@ -38,6 +41,13 @@ class AgentSession:
         if known is None:
             known = self._redacted[text] = self.redactor.redact(text)
         return self.anonymizer.hide(known) if self.anonymizer is not None else known
+
+    def reveal_args(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Tool-call arguments with placeholders put back (a no-op without anonymisation)."""
+        if self.anonymizer is None:
+            return args
+        revealed: dict[str, Any] = json.loads(self.anonymizer.reveal(json.dumps(args)))
+        return revealed
 
     def reveal(self, text: str) -> str:
         """Placeholders the model used, back to the real names (a no-op without anonymisation)."""

@@ -7,16 +7,14 @@ the approver decides, and nothing happens on a "no".
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from assistant.agent.repo_tools import repository_tools
+from assistant.agent.review import APPROVED, decision_key
 from assistant.agent.session import AgentSession
 from assistant.agent.untrusted import fence
-from assistant.approvals import decide_and_apply
 from tools.errors import InputError
-from tools.proposals import Proposal, file_edit_proposal, sha256_text
 
 MAX_SEARCH_MATCHES = 50
 
@@ -146,16 +144,11 @@ def _proposing_tools(session: AgentSession) -> list[Callable[..., str]]:
             title: one line saying what the change does.
             rationale: why, citing the evidence.
         """
-        try:
-            proposal = file_edit_proposal(
-                session.root, session.path(path), new_content, title, rationale, origin="agent"
-            )
-        except InputError as err:
-            session.audit.append(
-                "refusal", tool="propose_file_edit", path=path, reason=str(err), origin="agent"
-            )
-            return f"refused: {err}"
-        return _decide(session, proposal)
+        args = {"path": path, "new_content": new_content, "title": title, "rationale": rationale}
+        # the review at the interrupt applied it; this call only runs when the human said yes
+        return session.decided.get(
+            decision_key("propose_file_edit", args), "not applied: it was not approved"
+        )
 
     def propose_command(argv: list[str], title: str, rationale: str) -> str:
         """Propose running a read-only command or a dry run, given as an argv list (never a shell string).
@@ -165,60 +158,22 @@ def _proposing_tools(session: AgentSession) -> list[Callable[..., str]]:
             title: one line saying what it checks.
             rationale: why it is needed.
         """
-        from tools.commands import check_command
-
-        verdict = check_command(argv)
-        if not verdict.allowed:
-            session.audit.append("refusal", argv=" ".join(argv), reason=verdict.reason, origin="agent")
-            return f"refused: {verdict.reason}"
-        digest = sha256_text(json.dumps(argv))[:8]
-        proposal = Proposal(
-            id=f"cmd-{digest}",
-            title=title,
-            rationale=rationale,
-            kind="command",
-            argv=list(argv),
-            origin="agent",
-        )
-        return _decide(session, proposal)
+        args = {"argv": argv, "title": title, "rationale": rationale}
+        if session.decided.get(decision_key("propose_command", args)) != APPROVED:
+            return "not run: it was not approved"
+        return _run_approved(session, argv)
 
     return [propose_file_edit, propose_command]
 
 
-def _decide(session: AgentSession, proposal: Proposal) -> str:
-    """Hand the proposal to the approver; say to the model what the human decided."""
-    session.proposals.append(proposal)
-    if proposal.kind == "command":
-        return _decide_command(session, proposal)
-    outcome = decide_and_apply([proposal], session.approver, session.root, session.audit, commit=True)[0]
-    session.outcomes.append(outcome)
-    if outcome.applied:
-        return f"{proposal.id}: approved and {outcome.message}"
-    return f"{proposal.id}: {outcome.message} (the human decides; do not retry the same proposal)"
-
-
-def _decide_command(session: AgentSession, proposal: Proposal) -> str:
-    """Ask about a command; run it (allowlisted, no shell) only on a yes, and show its output as data."""
+def _run_approved(session: AgentSession, argv: list[str]) -> str:
+    """Run an approved command (allowlist checked again, no shell); its output comes back as data."""
     from tools.commands import run_command
 
-    argv = proposal.argv or []
-    session.audit.append(
-        "proposal", id=proposal.id, title=proposal.title, origin="agent", argv=" ".join(argv)
-    )
-    if not session.approver.decide(proposal):
-        session.audit.append("rejection", id=proposal.id)
-        return f"{proposal.id}: not run (the human decides; do not retry the same command)"
-    session.audit.append("approval", id=proposal.id, approver=type(session.approver).__name__)
     result = run_command(argv, timeout=60.0, cwd=session.root)
-    session.audit.append(
-        "command_run",
-        id=proposal.id,
-        status=result.status,
-        exit_code=result.exit_code,
-        seconds=result.seconds,
-    )
+    session.audit.append("command_run", argv=" ".join(argv), status=result.status, exit_code=result.exit_code)
     if result.status == "refused":
-        return f"{proposal.id}: refused: {result.reason}"
+        return f"refused: {result.reason}"
     output = f"exit code {result.exit_code}\n{result.stdout}\n{result.stderr}".strip()
     return fence(output, " ".join(argv), "command output", session.redactor)
 
