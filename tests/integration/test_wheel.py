@@ -66,3 +66,17 @@ def test_installed_wheel_diagnoses_an_example(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert listed.stdout.strip() == "True"
+    rendered = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "from assistant.prompts import render_prompt; "
+            "print('Untrusted data' in render_prompt('system.md.j2', workspace='/w', branch=None, "
+            "allowed_commands='kubectl get', max_steps=3))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    assert rendered.stdout.strip() == "True"  # the prompts and their partials ship in the wheel
