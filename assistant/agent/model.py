@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.agent.cache import DiskCache
 from assistant.agent.middleware import model_cost
 from assistant.llm.config import GatewayConfig
 from assistant.llm.errors import ERRORS, classify
@@ -35,6 +36,7 @@ def chat_model(config: GatewayConfig, model: str | None = None, streaming: bool 
         streaming=streaming,
         # litellm and the OpenAI client each retry on their own by default: the middleware decides
         model_kwargs={"num_retries": 0, "max_retries": 0},
+        cache=DiskCache(config.resolved_cache_dir) if config.cache else None,
     )
 
 

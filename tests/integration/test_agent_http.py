@@ -34,7 +34,7 @@ CANARY = "password=Hunter2Hunter2Canary"
 
 def _repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
-    root.mkdir(parents=True)
+    root.mkdir(parents=True, exist_ok=True)
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     (root / "app.log").write_text(
         f"INFO boot\nINFO db {CANARY}\nERROR dial tcp 10.0.0.5:5432: connection refused\n"
@@ -179,3 +179,19 @@ def test_malformed_tool_arguments_and_a_timeout_do_not_break_the_run(tmp_path: P
         assert len(server.requests) == 3  # the timed-out call was retried; the bad call was answered
     outcomes = [r["data"].get("outcome") for r in session.audit.records() if r["event"] == "model_call"]
     assert outcomes.count("ok") >= 2
+
+
+def test_the_disk_cache_answers_a_repeated_run_without_a_request(tmp_path: Path) -> None:
+    with openai_chat_server() as server:
+        server.queue(answer("The database refuses connections."))
+        config = GatewayConfig(
+            model="openai/stub",
+            api_base=server.base_url,
+            api_key="k",
+            cache=True,
+            cache_dir=tmp_path / "cache",
+        )
+        first, _ = _run(tmp_path, config)
+        second, _ = _run(tmp_path, config)  # the same workspace, so the same prompt
+        assert first == second == "The database refuses connections."
+        assert len(server.requests) == 1
