@@ -57,7 +57,9 @@ def _review_edit(session: AgentSession, key: str, args: dict[str, Any]) -> dict[
         session.audit.append("refusal", tool="propose_file_edit", reason=str(err), origin="agent")
         return {"type": "reject", "message": f"refused: {err}"}
     session.proposals.append(proposal)
-    outcome = decide_and_apply([proposal], session.approver, session.root, session.audit, commit=True)[0]
+    outcome = decide_and_apply(
+        [proposal], session.approver, session.root, session.audit, show=session.show, commit=True
+    )[0]
     session.outcomes.append(outcome)
     if not outcome.applied:
         return {

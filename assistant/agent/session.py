@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ class AgentSession:
     outcomes: list[Outcome] = field(default_factory=list)
     anonymizer: Anonymizer | None = None  # set for cloud models when `agent.anonymize` is on
     decided: dict[str, str] = field(default_factory=dict)  # reviewed tool calls the human approved
+    show: Callable[[Proposal], None] | None = None  # how a proposal is shown before the approver decides
     _redacted: dict[str, str] = field(default_factory=dict, repr=False)
 
     def redact(self, text: str) -> str:

@@ -27,6 +27,7 @@ def ask_agent(
     from assistant.agent.session import AgentSession
     from assistant.approvals import Approver, CliApprover, NeverApprove, interactive
     from assistant.audit import AuditLog
+    from assistant.cli.proposal_view import proposal_printer
     from assistant.llm.config import GatewayConfig
     from assistant.llm.errors import LLMError, to_llm_error
     from assistant.llm.usage import SessionUsage
@@ -42,6 +43,7 @@ def ask_agent(
         knowledge_store=knowledge,
         tool_output_tokens=agent_settings.tool_output_tokens,
         anonymizer=Anonymizer() if agent_settings.anonymize else None,
+        show=proposal_printer(),
     )
     usage = SessionUsage(max_cost_usd=config.max_cost_usd, max_tokens=config.max_tokens)
     named = [str(session.path(str(f.resolve()))) for f in files]

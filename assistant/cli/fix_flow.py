@@ -15,37 +15,23 @@ from assistant.approvals import (
 )
 from assistant.audit import AuditLog
 from assistant.cli.state import GlobalOptions
-from tools.proposals import Proposal
 from tools.validation.report import ValidationReport
 
 
 def offer_fixes(report: ValidationReport, approved_ids: set[str], options: GlobalOptions) -> None:
     """Propose fixes for the report's findings (inside the current repository) and apply the approved ones."""
-    from rich.console import Console
-    from rich.syntax import Syntax
-
+    from assistant.cli.proposal_view import proposal_printer
     from tools.k8s.fixes import propose_fixes
 
     root = _repository_root(Path.cwd())
     proposals = propose_fixes(
         root, [f for f in report.findings if _inside(root, f.evidence[0].source) if f.evidence]
     )
-    console = Console(highlight=False, no_color=options.no_color)
     if not proposals:
         print("shipmate: no mechanical fix for these findings", file=sys.stderr)
         return
 
-    def show(proposal: Proposal) -> None:
-        console.rule(f"{proposal.id}: {proposal.title}")
-        if proposal.edit is not None and console.is_terminal:
-            console.print(
-                Syntax(
-                    proposal.edit.diff, "diff", theme="ansi_dark", background_color="default", word_wrap=True
-                )
-            )
-        elif proposal.edit is not None:
-            sys.stdout.write(proposal.edit.diff)  # exactly as is: a diff must never be cut to a width
-        console.print(proposal.rationale, style="dim")
+    show = proposal_printer(options.no_color)
 
     approver: Approver
     if approved_ids:

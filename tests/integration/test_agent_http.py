@@ -195,3 +195,24 @@ def test_the_disk_cache_answers_a_repeated_run_without_a_request(tmp_path: Path)
         second, _ = _run(tmp_path, config)  # the same workspace, so the same prompt
         assert first == second == "The database refuses connections."
         assert len(server.requests) == 1
+
+
+def test_cli_ask_shows_a_proposed_edit_and_applies_nothing_without_a_terminal(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    (root / "deploy.yaml").write_text("replicas: 1\n")
+    edit = {"path": "deploy.yaml", "new_content": "replicas: 3\n", "title": "scale up", "rationale": "load"}
+    with openai_chat_server() as server:
+        server.queue(tool_call("propose_file_edit", edit), answer("I proposed scaling to 3 replicas."))
+        env = {
+            "SHIPMATE_MODEL": "openai/stub",
+            "SHIPMATE_API_BASE": server.base_url,
+            "SHIPMATE_API_KEY": "sk-x",
+        }
+        result = run("ask", "scale it", env=env, cwd=root)
+        told = json.dumps(server.requests[-1])
+    out = result.stdout.decode()
+    assert "-replicas: 1" in out
+    assert "+replicas: 3" in out
+    assert (root / "deploy.yaml").read_text() == "replicas: 1\n"
+    assert "not applied" in told  # the model learns that the human did not approve it
+    assert "1 proposals, 0 applied" in result.stderr.decode()
