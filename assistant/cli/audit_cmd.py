@@ -9,7 +9,6 @@ from typing import Any
 
 import typer
 
-from assistant.audit import AuditLog
 from tools.errors import InputError
 
 app = typer.Typer(
@@ -38,6 +37,8 @@ def show(
         raise InputError("--format", f"{output_format!r} is not one of text, json")
     if last < 0:
         raise InputError("--last", "must be 0 (all) or more")
+    from assistant.audit import AuditLog
+
     records = AuditLog(log).records()
     chosen = records[-last:] if last else records
     if output_format == "json":
@@ -57,6 +58,8 @@ def show(
 )
 def verify(log: Path = typer.Option(None, "--log", help=LOG_HELP, show_default=False)) -> None:
     """Verify the audit chain."""
+    from assistant.audit import AuditLog
+
     check = AuditLog(log).verify()
     if check.ok:
         sys.stdout.write(f"chain intact ({check.records} records)\n")
