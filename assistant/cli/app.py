@@ -33,6 +33,10 @@ Examples:
 
   shipmate index && shipmate ask "Error acquiring the state lock"
 
+  SHIPMATE_MODEL=openai/gpt-4.1-mini shipmate ask "why is checkout failing?" --file app.log
+
+  shipmate audit verify
+
   shipmate config show
 
 Exit codes: 0 nothing found at or above --fail-on, 1 findings at or above it,
