@@ -28,12 +28,13 @@ def ask_agent(
     from assistant.approvals import Approver, CliApprover, NeverApprove, interactive
     from assistant.audit import AuditLog
     from assistant.cli.proposal_view import proposal_printer
+    from assistant.cli.state import repository_root
     from assistant.llm.config import GatewayConfig
     from assistant.llm.errors import LLMError, to_llm_error
     from assistant.llm.usage import SessionUsage
 
     config = GatewayConfig.from_loaded(loaded)
-    root = (repo or _repository_root(Path.cwd())).resolve()
+    root = (repo or repository_root(Path.cwd())).resolve()
     approver: Approver = CliApprover() if interactive() else NeverApprove()
     agent_settings = loaded.settings.agent
     session = AgentSession(
@@ -80,10 +81,3 @@ def ask_agent(
             file=sys.stderr,
         )
     return answer
-
-
-def _repository_root(start: Path) -> Path:
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return start

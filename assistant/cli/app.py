@@ -10,7 +10,16 @@ import sys
 
 import typer
 
-from assistant.cli import ask_cmd, audit_cmd, config_cmd, diagnose_cmd, knowledge_cmd, undo_cmd, validate_cmd
+from assistant.cli import (
+    ask_cmd,
+    audit_cmd,
+    config_cmd,
+    diagnose_cmd,
+    generate_cmd,
+    knowledge_cmd,
+    undo_cmd,
+    validate_cmd,
+)
 from assistant.cli.state import GlobalOptions
 from tools.errors import InputError
 
@@ -58,6 +67,7 @@ app.command(
     no_args_is_help=True,
 )(diagnose_cmd.diagnose)
 app.command("validate", help=validate_cmd.HELP, no_args_is_help=True)(validate_cmd.validate)
+app.command("generate", help=generate_cmd.HELP, no_args_is_help=True)(generate_cmd.generate)
 app.command("index", help=knowledge_cmd.INDEX_HELP)(knowledge_cmd.index)
 app.command("ask", help=ask_cmd.HELP, no_args_is_help=True)(ask_cmd.ask)
 app.add_typer(config_cmd.app, name="config")

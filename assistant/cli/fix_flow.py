@@ -14,7 +14,7 @@ from assistant.approvals import (
     interactive,
 )
 from assistant.audit import AuditLog
-from assistant.cli.state import GlobalOptions
+from assistant.cli.state import GlobalOptions, repository_root
 from tools.validation.report import ValidationReport
 
 
@@ -23,7 +23,7 @@ def offer_fixes(report: ValidationReport, approved_ids: set[str], options: Globa
     from assistant.cli.proposal_view import proposal_printer
     from tools.k8s.fixes import propose_fixes
 
-    root = _repository_root(Path.cwd())
+    root = repository_root(Path.cwd())
     proposals = propose_fixes(
         root, [f for f in report.findings if _inside(root, f.evidence[0].source) if f.evidence]
     )
@@ -48,14 +48,6 @@ def offer_fixes(report: ValidationReport, approved_ids: set[str], options: Globa
         print(
             f"shipmate: nothing applied without a terminal; to apply, run again with {ids}", file=sys.stderr
         )
-
-
-def _repository_root(start: Path) -> Path:
-    """The enclosing git repository's top folder, else `start`: fixes never leave it."""
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return start
 
 
 def _inside(root: Path, source: str) -> bool:

@@ -23,6 +23,7 @@ BENCHMARKS = {
     "validate": ("validate", ["--resources", os.environ.get("SHIPMATE_BENCH_RESOURCES", "100000")]),
     "llm_gateway": ("llm_gateway", []),
     "agent": ("agent", []),
+    "generate": ("generate", []),
     "startup": ("startup", []),
 }
 

@@ -1,0 +1,1 @@
+"""Blueprints: parameterised, best-practice manifests that validate clean by construction."""
