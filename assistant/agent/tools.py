@@ -131,7 +131,21 @@ def _checking_tools(session: AgentSession) -> list[Callable[..., str]]:
 
         return _validation_summary(validate_terraform([session.path(path)], run_terraform=False))
 
-    return [validate_kubernetes, validate_terraform_module]
+    def generate_from_blueprint(blueprint: str, parameters: dict[str, str]) -> str:
+        """Render a best-practice blueprint (validated clean) to propose as files.
+
+        Args:
+            blueprint: k8s-web-service (Deployment, Service, PDB, NetworkPolicy, optional HPA and Ingress).
+            parameters: image (required), name, namespace, port, replicas, autoscale_max, host,
+                health_path, cpu_request, memory_request, memory_limit.
+        """
+        from tools.blueprints.registry import generate_blueprint
+
+        generated = generate_blueprint(blueprint, parameters)
+        texts = [f"# file: {f.path}\n{f.text}" for f in generated.files]
+        return "\n".join([_validation_summary(generated.validation), *texts])
+
+    return [validate_kubernetes, validate_terraform_module, generate_from_blueprint]
 
 
 def _proposing_tools(session: AgentSession) -> list[Callable[..., str]]:

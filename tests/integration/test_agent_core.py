@@ -180,3 +180,24 @@ def test_anonymisation_hides_names_from_the_model_and_restores_them(tmp_path: Pa
     assert (
         final == "ledger.prod.acme.internal refuses connections from checkout-7d9f5c8b6d-x2kqp in payments."
     )
+
+
+def test_the_agent_generates_from_a_blueprint_and_proposes_the_file(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    model = ScriptedChatModel(
+        script=[
+            calls(
+                (
+                    "generate_from_blueprint",
+                    {"blueprint": "k8s-web-service", "parameters": {"image": "web:1.2"}},
+                )
+            ),
+            answer("Here are the manifests."),
+        ]
+    )
+    session = _session(root)
+    run_agent(build_agent(model, session), session, "write manifests for web:1.2")
+    result = str(model.seen[1][-1].content)
+    assert "1 resources" not in result
+    assert "0 invalid, 0 errors; 0 findings" in result
+    assert "kind: Deployment" in result
