@@ -25,9 +25,8 @@ def ask_agent(
     from assistant.agent.build import build_agent, run_agent
     from assistant.agent.model import chat_model, model_middleware
     from assistant.agent.session import AgentSession
-    from assistant.approvals import Approver, CliApprover, NeverApprove, interactive
     from assistant.audit import AuditLog
-    from assistant.cli.proposal_view import proposal_printer
+    from assistant.cli.proposal_view import choose_approver, proposal_printer
     from assistant.cli.state import repository_root
     from assistant.llm.config import GatewayConfig
     from assistant.llm.errors import LLMError, to_llm_error
@@ -35,7 +34,7 @@ def ask_agent(
 
     config = GatewayConfig.from_loaded(loaded)
     root = (repo or repository_root(Path.cwd())).resolve()
-    approver: Approver = CliApprover() if interactive() else NeverApprove()
+    approver = choose_approver(set())
     agent_settings = loaded.settings.agent
     session = AgentSession(
         root=root,

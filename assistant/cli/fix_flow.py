@@ -5,22 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from assistant.approvals import (
-    Approver,
-    CliApprover,
-    NeverApprove,
-    PreApproved,
-    decide_and_apply,
-    interactive,
-)
-from assistant.audit import AuditLog
 from assistant.cli.state import GlobalOptions, repository_root
 from tools.validation.report import ValidationReport
 
 
 def offer_fixes(report: ValidationReport, approved_ids: set[str], options: GlobalOptions) -> None:
     """Propose fixes for the report's findings (inside the current repository) and apply the approved ones."""
-    from assistant.cli.proposal_view import proposal_printer
+    from assistant.cli.proposal_view import review_and_apply
     from tools.k8s.fixes import propose_fixes
 
     root = repository_root(Path.cwd())
@@ -31,23 +22,7 @@ def offer_fixes(report: ValidationReport, approved_ids: set[str], options: Globa
         print("shipmate: no mechanical fix for these findings", file=sys.stderr)
         return
 
-    show = proposal_printer(options.no_color)
-
-    approver: Approver
-    if approved_ids:
-        approver = PreApproved(frozenset(approved_ids))
-    elif interactive():
-        approver = CliApprover()
-    else:
-        approver = NeverApprove()
-    outcomes = decide_and_apply(proposals, approver, root, AuditLog(), show=show, commit=True)
-    for outcome in outcomes:
-        print(f"shipmate: {outcome.proposal.id}: {outcome.message}", file=sys.stderr)
-    if isinstance(approver, NeverApprove):
-        ids = " ".join(f"--yes {o.proposal.id}" for o in outcomes)
-        print(
-            f"shipmate: nothing applied without a terminal; to apply, run again with {ids}", file=sys.stderr
-        )
+    review_and_apply(proposals, approved_ids, root, options.no_color)
 
 
 def _inside(root: Path, source: str) -> bool:

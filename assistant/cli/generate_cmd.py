@@ -99,16 +99,7 @@ def _settings(pairs: list[str]) -> dict[str, str]:
 
 
 def _propose(files: Sequence[GeneratedFile], out: Path, approved: set[str], options: GlobalOptions) -> None:
-    from assistant.approvals import (
-        Approver,
-        CliApprover,
-        NeverApprove,
-        PreApproved,
-        decide_and_apply,
-        interactive,
-    )
-    from assistant.audit import AuditLog
-    from assistant.cli.proposal_view import proposal_printer
+    from assistant.cli.proposal_view import review_and_apply
     from tools.proposals import file_edit_proposal
 
     root = repository_root(Path.cwd())
@@ -116,20 +107,4 @@ def _propose(files: Sequence[GeneratedFile], out: Path, approved: set[str], opti
         file_edit_proposal(root, out / f.path, f.text, f"generate {f.path}", origin="shipmate generate")
         for f in files
     ]
-    approver: Approver
-    if approved:
-        approver = PreApproved(frozenset(approved))
-    elif interactive():
-        approver = CliApprover()
-    else:
-        approver = NeverApprove()
-    outcomes = decide_and_apply(
-        proposals, approver, root, AuditLog(), show=proposal_printer(options.no_color), commit=True
-    )
-    for outcome in outcomes:
-        print(f"shipmate: {outcome.proposal.id}: {outcome.message}", file=sys.stderr)
-    if isinstance(approver, NeverApprove):
-        ids = " ".join(f"--yes {o.proposal.id}" for o in outcomes)
-        print(
-            f"shipmate: nothing written without a terminal; to write, run again with {ids}", file=sys.stderr
-        )
+    review_and_apply(proposals, approved, root, options.no_color)

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tools.proposals import Proposal
+
+if TYPE_CHECKING:
+    from assistant.approvals import Approver
 
 
 def proposal_printer(no_color: bool = False) -> Callable[[Proposal], None]:
@@ -31,3 +36,32 @@ def proposal_printer(no_color: bool = False) -> Callable[[Proposal], None]:
             console.print(proposal.rationale, style="dim", markup=False)
 
     return show
+
+
+def choose_approver(approved_ids: set[str]) -> Approver:
+    """`--yes ID` approves those ids; otherwise a person on a terminal decides; otherwise nobody does."""
+    from assistant.approvals import CliApprover, NeverApprove, PreApproved, interactive
+
+    if approved_ids:
+        return PreApproved(frozenset(approved_ids))
+    return CliApprover() if interactive() else NeverApprove()
+
+
+def review_and_apply(
+    proposals: Sequence[Proposal], approved_ids: set[str], root: Path, no_color: bool
+) -> None:
+    """Show each proposal, apply the approved ones (each committed alone), and say what happened."""
+    from assistant.approvals import NeverApprove, decide_and_apply
+    from assistant.audit import AuditLog
+
+    approver = choose_approver(approved_ids)
+    outcomes = decide_and_apply(
+        proposals, approver, root, AuditLog(), show=proposal_printer(no_color), commit=True
+    )
+    for outcome in outcomes:
+        print(f"shipmate: {outcome.proposal.id}: {outcome.message}", file=sys.stderr)
+    if isinstance(approver, NeverApprove):
+        ids = " ".join(f"--yes {o.proposal.id}" for o in outcomes)
+        print(
+            f"shipmate: nothing applied without a terminal; to apply, run again with {ids}", file=sys.stderr
+        )
