@@ -94,5 +94,5 @@ def test_cli_writes_only_through_an_approved_proposal(tmp_path: Path) -> None:
 
 
 def test_cli_refuses_an_ask_it_cannot_serve() -> None:
-    one_line_error(run("generate", "k8s", "make me a sandwich"), "supported: a web service")
+    one_line_error(run("generate", "k8s", "make me a sandwich"), "supported kubernetes blueprints")
     one_line_error(run("generate", "k8s", "deploy web:1", "--set", "replicas"), "expected key=value")

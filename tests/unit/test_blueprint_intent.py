@@ -57,10 +57,16 @@ def test_asks_map_to_parameters(ask: str, expected: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("ask", ["", "make me a sandwich", "what is the weather"])
 def test_asks_no_blueprint_covers_list_what_is_supported(ask: str) -> None:
-    with pytest.raises(InputError, match="supported: a web service"):
+    with pytest.raises(InputError, match="supported kubernetes blueprints: .*k8s-web-service \\(e.g. 'deploy"):
         parse_intent("k8s", ask)
 
 
-def test_terraform_is_not_offline_yet() -> None:
-    with pytest.raises(InputError, match="covers Kubernetes so far"):
-        parse_intent("terraform", "an s3 bucket")
+def test_an_unknown_target_is_refused() -> None:
+    with pytest.raises(InputError, match="is not a target: use k8s, terraform or compose"):
+        parse_intent("helm", "a chart")
+
+
+def test_blueprint_named_explicitly_must_match_the_target() -> None:
+    assert parse_intent("k8s", "anything at all", "k8s-web-service").blueprint == "k8s-web-service"
+    with pytest.raises(InputError, match="is not one of"):
+        parse_intent("k8s", "x", "k8s-nothing")

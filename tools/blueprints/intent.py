@@ -1,9 +1,13 @@
 """Offline intent parsing: common phrasings to a blueprint and its parameters.
 
 "deploy nginx:1.27 with 3 replicas on port 80, autoscale to 10" becomes the web-service
-blueprint with image, replicas, port and autoscale_max set. What the words do not say
-comes from `--set` or the defaults; an ask no blueprint covers gets the list of what is
-supported and the parameters each takes.
+blueprint with image, replicas, port and autoscale_max set. The blueprint is the one of
+the target whose keywords the ask matches most (the web service when a Kubernetes ask
+names only an image or a service); the shared parameters (image, replicas, port, name,
+namespace, region, ...) are read for every blueprint and kept where it has them, and a
+blueprint's own `extract` reads the rest. What the words do not say comes from `--set`
+or the defaults. An ask no blueprint covers, or one that fits several equally, gets the
+list of what is supported and the parameters each takes.
 """
 
 from __future__ import annotations
@@ -12,7 +16,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tools.blueprints.model import Blueprint, Target
 from tools.errors import InputError
+
+TARGETS: dict[str, Target] = {
+    "k8s": "kubernetes",
+    "kubernetes": "kubernetes",
+    "kube": "kubernetes",
+    "terraform": "terraform",
+    "tf": "terraform",
+    "compose": "compose",
+    "docker-compose": "compose",
+    "swarm": "compose",
+}
 
 _IMAGE = re.compile(
     r"\b((?:[a-z0-9.-]+(?::\d+)?/)?[a-z0-9._/-]+:[A-Za-z0-9._-]+|[a-z0-9._/-]+@sha256:[0-9a-f]{64})\b"
@@ -29,13 +45,22 @@ _NAMESPACE = re.compile(
     re.IGNORECASE,
 )
 _HOST = re.compile(r"\b(?:host|domain|at|on)\s+((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.IGNORECASE)
-_NAME = re.compile(r"\b(?:called|named)\s+([a-z0-9][a-z0-9-]*)\b", re.IGNORECASE)
+_NAME = re.compile(r"\b(?:called|named)\s+([a-z0-9][a-z0-9._-]*[a-z0-9]|[a-z0-9])\b", re.IGNORECASE)
 _HEALTH = re.compile(
     r"\b(?:health(?:\s*check)?|readiness|probe)\s+(?:on\s+|at\s+)?(/[\w/.-]*)", re.IGNORECASE
 )
-_WEB_WORDS = re.compile(
+_REGION = re.compile(
+    r"\b((?:us|eu|ap|ca|sa|me|af|il|mx)-(?:gov-)?[a-z]+-\d"  # AWS: eu-west-1
+    r"|(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-[a-z]+\d+"  # GCP: europe-west4
+    r"|(?:east|west|north|south|central|northcentral|southcentral|westcentral)(?:us|europe)\d?"  # Azure
+    r"|uksouth|ukwest|japaneast|japanwest|australiaeast|southeastasia|eastasia|canadacentral"
+    r"|francecentral|germanywestcentral|swedencentral|switzerlandnorth|norwayeast|brazilsouth"
+    r"|koreacentral|centralindia|uaenorth|southafricanorth)\b"
+)
+_SERVICE_WORDS = re.compile(
     r"\b(deploy|run|web|service|api|app|server|nginx|http|expose|container)\b", re.IGNORECASE
 )
+_FALLBACK: dict[Target, str] = {"kubernetes": "k8s-web-service"}
 
 
 @dataclass
@@ -46,17 +71,69 @@ class Intent:
     parameters: dict[str, Any] = field(default_factory=dict)
 
 
-def parse_intent(target: str, text: str) -> Intent:
-    """The blueprint and parameters for `text`, for target `kubernetes` (Terraform blueprints come next)."""
-    if target not in ("k8s", "kubernetes"):
-        raise InputError(target, "offline generation covers Kubernetes so far: use `shipmate generate k8s`")
-    if not text.strip() or (not _WEB_WORDS.search(text) and not _IMAGE.search(text)):
+def target_of(word: str) -> Target:
+    """The target a CLI word names: k8s, terraform or compose (and their aliases)."""
+    target = TARGETS.get(word.strip().lower())
+    if target is None:
+        raise InputError(word, "is not a target: use k8s, terraform or compose")
+    return target
+
+
+def parse_intent(target: str, text: str, blueprint_name: str | None = None) -> Intent:
+    """The blueprint and parameters for `text` under `target`; `blueprint_name` skips choosing."""
+    from tools.blueprints.registry import all_blueprints, blueprint
+
+    kind = target_of(target)
+    if blueprint_name:
+        chosen = blueprint(blueprint_name)
+        if chosen.target != kind:
+            raise InputError(blueprint_name, f"is a {chosen.target} blueprint, not {kind}")
+    else:
+        candidates = [b for b in all_blueprints().values() if b.target == kind]
+        chosen = _choose(kind, text, candidates)
+    return Intent(chosen.name, parameters_from(chosen, text))
+
+
+def parameters_from(chosen: Blueprint, text: str) -> dict[str, Any]:
+    """The parameters of `chosen` that the words of `text` give."""
+    found = _shared_parameters(text)
+    if chosen.extract is not None:
+        found.update({k: v for k, v in chosen.extract(text).items() if v is not None})
+    known = {p.name for p in chosen.parameters}
+    return {key: value for key, value in found.items() if key in known}
+
+
+def _choose(kind: Target, text: str, candidates: list[Blueprint]) -> Blueprint:
+    scores = {b.name: sum(1 for k in b.keywords if re.search(k, text, re.IGNORECASE)) for b in candidates}
+    best = max(scores.values(), default=0)
+    by_name = {b.name: b for b in candidates}
+    if best == 0:
+        fallback = _FALLBACK.get(kind)
+        if fallback in by_name and (_SERVICE_WORDS.search(text) or _IMAGE.search(text)):
+            return by_name[fallback]
+        raise InputError("intent", f"not understood; {supported(kind, candidates)}")
+    tied = sorted(name for name, score in scores.items() if score == best)
+    if len(tied) > 1:
         raise InputError(
             "intent",
-            "not understood; supported: a web service, e.g. 'deploy ghcr.io/acme/api:1.4 with 3 replicas on "
-            "port 8000, autoscale to 10' (parameters: image, name, namespace, port, replicas, autoscale_max, "
-            "host, health_path, cpu_request, memory_request, memory_limit; give them with --set)",
+            f"fits several blueprints equally ({', '.join(tied)}): say which with --blueprint NAME; "
+            f"`shipmate generate --list` shows their parameters",
         )
+    return by_name[tied[0]]
+
+
+def supported(kind: Target, candidates: list[Blueprint]) -> str:
+    """What `kind` asks can be about: each blueprint with an example ask."""
+    if not candidates:
+        return f"no {kind} blueprints yet"
+    parts = [f"{b.name} (e.g. '{b.example_ask}')" if b.example_ask else b.name for b in candidates]
+    return (
+        f"supported {kind} blueprints: {'; '.join(parts)}. Give parameters in words or with --set "
+        "key=value; `shipmate generate --list` shows every parameter"
+    )
+
+
+def _shared_parameters(text: str) -> dict[str, Any]:
     parameters: dict[str, Any] = {}
     for pattern, key in (
         (_REPLICAS, "replicas"),
@@ -64,6 +141,7 @@ def parse_intent(target: str, text: str) -> Intent:
         (_NAMESPACE, "namespace"),
         (_NAME, "name"),
         (_HEALTH, "health_path"),
+        (_REGION, "region"),
     ):
         match = pattern.search(text)
         if match:
@@ -78,4 +156,4 @@ def parse_intent(target: str, text: str) -> Intent:
     port = _PORT.search(_IMAGE.sub(" ", without_host))
     if port:
         parameters["port"] = next(group for group in port.groups() if group)
-    return Intent("k8s-web-service", parameters)
+    return parameters

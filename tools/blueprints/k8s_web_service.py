@@ -210,4 +210,19 @@ WEB_SERVICE = Blueprint(
     title="Web service: Deployment, Service, PDB, NetworkPolicy, optional HPA and Ingress with TLS",
     parameters=PARAMETERS,
     render=render,
+    keywords=(r"\bweb\s*(?:service|app|server|site)\b", r"\bnginx\b", r"\bfrontend\b", r"\bwebsite\b"),
+    examples=(
+        {
+            "image": "ghcr.io/acme/api:1.4.2",
+            "replicas": 3,
+            "autoscale_max": 10,
+            "port": 8000,
+            "host": "api.example.com",
+            "health_path": "/healthz",
+        },
+        {"image": "nginxinc/nginx-unprivileged:1.27", "replicas": 1},
+    ),
+    example_ask="deploy ghcr.io/acme/api:1.4.2 with 3 replicas on port 8000, autoscale to 10",
 )
+
+BLUEPRINTS = (WEB_SERVICE,)

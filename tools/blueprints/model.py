@@ -9,6 +9,7 @@ from typing import Any, Literal
 from tools.errors import InputError
 
 Kind = Literal["str", "int", "bool"]
+Target = Literal["kubernetes", "terraform", "compose"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Parameter:
     default: Any = None
     required: bool = False
     minimum: int | None = None
+    choices: tuple[str, ...] = ()
 
     def parse(self, raw: Any) -> Any:
         """`raw` (text from --set or the intent parser, or a value) as this parameter's type."""
@@ -46,7 +48,9 @@ class Parameter:
             if self.required:
                 raise InputError(f"--set {self.name}", "empty")
             return self.default
-        return text
+        if self.choices and text.lower() not in self.choices:
+            raise InputError(f"--set {self.name}", f"{text!r} is not one of: {', '.join(self.choices)}")
+        return text.lower() if self.choices else text
 
 
 @dataclass(frozen=True)
@@ -59,13 +63,25 @@ class GeneratedFile:
 
 @dataclass(frozen=True)
 class Blueprint:
-    """A named template for one kind of service or infrastructure."""
+    """A named template for one kind of service or infrastructure.
+
+    `keywords` are case-insensitive regular expressions: the offline intent parser picks
+    the blueprint whose keywords an ask matches most. `extract` reads this blueprint's own
+    parameters from the ask's words (the shared ones, such as image, replicas, port,
+    namespace, name and region, are read for every blueprint). `examples` are parameter
+    sets that the tests render and validate (the first is the golden file), and
+    `example_ask` is shown when an ask is not understood.
+    """
 
     name: str
-    target: Literal["kubernetes", "terraform"]
+    target: Target
     title: str
     parameters: tuple[Parameter, ...]
     render: Callable[[dict[str, Any]], list[GeneratedFile]] = field(repr=False)
+    keywords: tuple[str, ...] = ()
+    extract: Callable[[str], dict[str, Any]] | None = field(default=None, repr=False)
+    examples: tuple[dict[str, Any], ...] = ()
+    example_ask: str = ""
 
     def resolve(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """Every parameter's value: the given ones parsed, the others defaulted; unknown names refused."""

@@ -1,17 +1,46 @@
-"""The blueprints shipmate knows, and `generate_blueprint`: render, then validate what was rendered."""
+"""The blueprints shipmate knows, and `generate_blueprint`: render, then validate what was rendered.
+
+Blueprints live in modules named `k8s_*`, `tf_*` and `compose_*` in this package; each
+exports `BLUEPRINTS`, a tuple of `Blueprint`. Generated Kubernetes is validated with the
+schemas (plus the custom resource definitions in `crds/`) and every policy; Terraform
+with shipmate's HCL reader and policies and the real binary's `fmt`; Compose files with
+the Compose specification's schema and its checks.
+"""
 
 from __future__ import annotations
 
+import importlib
+import json
+import pkgutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from tools.blueprints.k8s_web_service import WEB_SERVICE
 from tools.blueprints.model import Blueprint, GeneratedFile
 from tools.errors import InputError
 from tools.validation.report import ValidationReport
 
-BLUEPRINTS: dict[str, Blueprint] = {blueprint.name: blueprint for blueprint in (WEB_SERVICE,)}
+_PACKAGE = Path(__file__).parent
+_PREFIXES = ("k8s_", "tf_", "compose_")
+CRD_FOLDER = _PACKAGE / "crds"
+
+
+@cache
+def all_blueprints() -> dict[str, Blueprint]:
+    """Every blueprint by name, from the `k8s_*`, `tf_*` and `compose_*` modules of this package."""
+    found: dict[str, Blueprint] = {}
+    for module_info in sorted(pkgutil.iter_modules([str(_PACKAGE)]), key=lambda m: m.name):
+        if not module_info.name.startswith(_PREFIXES):
+            continue
+        module = importlib.import_module(f"{__package__}.{module_info.name}")
+        for blueprint in getattr(module, "BLUEPRINTS", ()):
+            if blueprint.name in found:
+                raise RuntimeError(f"two blueprints are named {blueprint.name}")
+            found[blueprint.name] = blueprint
+    return found
 
 
 @dataclass(frozen=True)
@@ -26,9 +55,10 @@ class Generated:
 
 def blueprint(name: str) -> Blueprint:
     """The blueprint `name`, or a clear error listing the ones there are."""
-    if name not in BLUEPRINTS:
-        raise InputError("blueprint", f"{name!r} is not one of: {', '.join(sorted(BLUEPRINTS))}")
-    return BLUEPRINTS[name]
+    known = all_blueprints()
+    if name not in known:
+        raise InputError("blueprint", f"{name!r} is not one of: {', '.join(sorted(known))}")
+    return known[name]
 
 
 def generate_blueprint(name: str, parameters: Mapping[str, Any]) -> Generated:
@@ -36,10 +66,57 @@ def generate_blueprint(name: str, parameters: Mapping[str, Any]) -> Generated:
     chosen = blueprint(name)
     values = chosen.resolve(parameters)
     files = chosen.render(values)
-    report = ValidationReport(target=chosen.target)
-    if chosen.target == "kubernetes":
-        from tools.k8s.validate import validate_k8s_text
+    return Generated(chosen.name, values, files, validate_files(chosen.target, files))
 
+
+def validate_files(target: str, files: list[GeneratedFile]) -> ValidationReport:
+    """Validate generated `files` for `target` (kubernetes, terraform, compose); findings cite their paths."""
+    if target == "kubernetes":
+        return validate_k8s_files(files)
+    if target == "terraform":
+        return validate_terraform_files(files)
+    if target == "compose":
+        from tools.compose.validate import validate_compose_text
+
+        report = ValidationReport(target="compose")
         for generated in files:
-            report.merge(validate_k8s_text(generated.text, label=generated.path))
-    return Generated(chosen.name, values, files, report)
+            report.merge(validate_compose_text(generated.text, label=generated.path))
+        return report
+    raise InputError("target", f"{target!r} is not kubernetes, terraform or compose")
+
+
+def validate_k8s_files(files: list[GeneratedFile]) -> ValidationReport:
+    """Kubernetes schemas (with the bundled CRDs) and every policy, over all files as one set."""
+    from tools.k8s.validate import validate_k8s_text
+
+    report = ValidationReport(target="kubernetes")
+    crds = sorted(str(p) for p in CRD_FOLDER.glob("*.yaml"))
+    for generated in files:
+        if generated.path.endswith((".yaml", ".yml")) and not _is_kustomization(generated.path):
+            report.merge(validate_k8s_text(generated.text, label=generated.path, crds=crds))
+    return report
+
+
+def _is_kustomization(path: str) -> bool:
+    return Path(path).name in ("kustomization.yaml", "kustomization.yml")
+
+
+def validate_terraform_files(files: list[GeneratedFile]) -> ValidationReport:
+    """shipmate's HCL reading and policies plus `terraform fmt`, on the files in a scratch folder.
+
+    `terraform validate` is not run: it needs `terraform init`, which downloads providers.
+    """
+    from tools.terraform.validate import validate_terraform
+
+    with tempfile.TemporaryDirectory(prefix="shipmate-generate-") as scratch:
+        root = Path(scratch)
+        folders: set[Path] = set()
+        for generated in files:
+            path = root / generated.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(generated.text, encoding="utf-8")
+            if path.suffix == ".tf":
+                folders.add(path.parent)
+        report = validate_terraform(sorted(folders), terraform_validate=False)
+        prefix = json.dumps(str(root) + "/")[1:-1]
+        return ValidationReport.model_validate_json(report.model_dump_json().replace(prefix, ""))

@@ -32,11 +32,13 @@ def validate_terraform(
     run_terraform: bool = True,
     external: Sequence[str] = (),
     terraform_binary: str | None = None,
+    terraform_validate: bool = True,
 ) -> ValidationReport:
     """Validate Terraform modules, `.tf` files and `.tfvars` files; findings most severe first.
 
     Runs shipmate's own reference checks and policies, then (when `run_terraform` and a
-    `terraform`/`tofu` binary is found) `fmt -check` and `validate` on a temporary copy, then each
+    `terraform`/`tofu` binary is found) `fmt -check` and (unless not `terraform_validate`) `init` and
+    `validate` on a temporary copy, then each
     named external scanner (`checkov`, `tflint`, `conftest`) that is installed.  Raises
     `tools.errors.InputError` when a named path cannot be used at all.
     """
@@ -59,7 +61,7 @@ def validate_terraform(
     for module in loaded.modules:
         _check_module(module, report, factory)
         if binary is not None:
-            _run_cli(module, binary, report, factory)
+            _run_cli(module, binary, report, factory, validate=terraform_validate)
         for tool in external:
             from tools.terraform.external import run_external
 
@@ -136,10 +138,12 @@ def _check_module(module: Module, report: ValidationReport, factory: FindingFact
             report.counts.add(ResourceStatus.VALID)
 
 
-def _run_cli(module: Module, binary: str, report: ValidationReport, factory: FindingFactory) -> None:
+def _run_cli(
+    module: Module, binary: str, report: ValidationReport, factory: FindingFactory, *, validate: bool
+) -> None:
     from tools.terraform.terraform_cli import run_terraform as run_binary
 
-    result = run_binary(module, binary)
+    result = run_binary(module, binary, validate=validate)
     report.notes.extend(result.notes)
     fmt_entry = SCHEMA_CHECKS["TF_FMT"]
     for problem in result.fmt:

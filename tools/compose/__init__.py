@@ -1,0 +1,1 @@
+"""Docker Compose and Swarm stack files: reading and validation."""
