@@ -10,11 +10,24 @@ drains. The image must be able to run as a non-root user (for nginx, the
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-import yaml
-
+from tools.blueprints.k8s_parts import (
+    container_security,
+    cpu_autoscaler,
+    disruption_budget,
+    dump,
+    http_or_tcp_probe,
+    ingress_policy,
+    labels_for,
+    metadata,
+    name_from_image,
+    pod_security,
+    resources,
+    service,
+    spread_over_nodes,
+    tls_ingress,
+)
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
 
 PARAMETERS = (
@@ -38,50 +51,29 @@ PARAMETERS = (
 )
 
 
-def name_from_image(image: str) -> str:
-    """A DNS-1123 name from an image reference: `ghcr.io/acme/web-api:1.2` gives `web-api`."""
-    last = image.rsplit("/", 1)[-1].split("@", 1)[0].split(":", 1)[0]
-    cleaned = re.sub(r"[^a-z0-9-]+", "-", last.lower()).strip("-")
-    return (cleaned or "app")[:63]
-
-
-def _probe(values: dict[str, Any]) -> dict[str, Any]:
-    if values["health_path"]:
-        return {"httpGet": {"path": values["health_path"], "port": "http"}}
-    return {"tcpSocket": {"port": "http"}}
-
-
 def render(values: dict[str, Any]) -> list[GeneratedFile]:
     """The manifests, one file with one document per object."""
     name = values["name"] or name_from_image(values["image"])
-    namespace = values["namespace"]
-    labels = {"app.kubernetes.io/name": name}
-    metadata = {"name": name, "namespace": namespace, "labels": dict(labels)}
+    labels = labels_for(name)
+    meta = metadata(name, values["namespace"], labels)
     replicas = values["replicas"]
     autoscale = values["autoscale_max"] > replicas
+    probe = http_or_tcp_probe("http", values["health_path"])
     container = {
         "name": name,
         "image": values["image"],
         "imagePullPolicy": "Always",
         "ports": [{"name": "http", "containerPort": values["port"]}],
-        "resources": {
-            "requests": {"cpu": values["cpu_request"], "memory": values["memory_request"]},
-            "limits": {"cpu": "1", "memory": values["memory_limit"]},
-        },
-        "readinessProbe": {**_probe(values), "periodSeconds": 10},
-        "livenessProbe": {**_probe(values), "initialDelaySeconds": 10, "periodSeconds": 20},
-        "securityContext": {
-            "allowPrivilegeEscalation": False,
-            "readOnlyRootFilesystem": True,
-            "runAsNonRoot": True,
-            "capabilities": {"drop": ["ALL"]},
-        },
+        "resources": resources(values["cpu_request"], values["memory_request"], values["memory_limit"]),
+        "readinessProbe": {**probe, "periodSeconds": 10},
+        "livenessProbe": {**probe, "initialDelaySeconds": 10, "periodSeconds": 20},
+        "securityContext": container_security(),
         "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
     }
     deployment = {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": metadata,
+        "metadata": meta,
         "spec": {
             **({} if autoscale else {"replicas": replicas}),
             "selector": {"matchLabels": dict(labels)},
@@ -90,118 +82,24 @@ def render(values: dict[str, Any]) -> list[GeneratedFile]:
                 "metadata": {"labels": dict(labels)},
                 "spec": {
                     "automountServiceAccountToken": False,
-                    "securityContext": {
-                        "runAsNonRoot": True,
-                        "runAsUser": 10001,
-                        "seccompProfile": {"type": "RuntimeDefault"},
-                    },
-                    "affinity": {
-                        "podAntiAffinity": {
-                            "preferredDuringSchedulingIgnoredDuringExecution": [
-                                {
-                                    "weight": 100,
-                                    "podAffinityTerm": {
-                                        "topologyKey": "kubernetes.io/hostname",
-                                        "labelSelector": {"matchLabels": dict(labels)},
-                                    },
-                                }
-                            ]
-                        }
-                    },
+                    "securityContext": pod_security(),
+                    "affinity": spread_over_nodes(labels),
                     "containers": [container],
                     "volumes": [{"name": "tmp", "emptyDir": {}}],
                 },
             },
         },
     }
-    objects: list[dict[str, Any]] = [deployment, _service(metadata, labels, values["port"])]
+    port = values["port"]
+    objects: list[dict[str, Any]] = [deployment, service(meta, labels, 80 if port != 80 else port)]
     if replicas > 1 or autoscale:
-        objects.append(_budget(metadata, labels))
-    objects.append(_network_policy(metadata, labels, values["port"]))
+        objects.append(disruption_budget(meta, labels))
+    objects.append(ingress_policy(meta, labels, [port]))
     if autoscale:
-        objects.append(_autoscaler(metadata, name, replicas, values["autoscale_max"]))
+        objects.append(cpu_autoscaler(meta, "Deployment", name, replicas, values["autoscale_max"]))
     if values["host"]:
-        objects.append(_ingress(metadata, name, values["host"]))
-    text = "---\n".join(yaml.safe_dump(o, sort_keys=False, default_flow_style=False) for o in objects)
-    return [GeneratedFile(f"{name}.yaml", text)]
-
-
-def _service(metadata: dict[str, Any], labels: dict[str, str], port: int) -> dict[str, Any]:
-    return {
-        "apiVersion": "v1",
-        "kind": "Service",
-        "metadata": dict(metadata),
-        "spec": {
-            "selector": dict(labels),
-            "ports": [{"name": "http", "port": 80 if port != 80 else port, "targetPort": "http"}],
-        },
-    }
-
-
-def _budget(metadata: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
-    return {
-        "apiVersion": "policy/v1",
-        "kind": "PodDisruptionBudget",
-        "metadata": dict(metadata),
-        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": dict(labels)}},
-    }
-
-
-def _network_policy(metadata: dict[str, Any], labels: dict[str, str], port: int) -> dict[str, Any]:
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "NetworkPolicy",
-        "metadata": dict(metadata),
-        "spec": {
-            "podSelector": {"matchLabels": dict(labels)},
-            "policyTypes": ["Ingress"],
-            "ingress": [{"ports": [{"protocol": "TCP", "port": port}]}],
-        },
-    }
-
-
-def _autoscaler(metadata: dict[str, Any], name: str, minimum: int, maximum: int) -> dict[str, Any]:
-    return {
-        "apiVersion": "autoscaling/v2",
-        "kind": "HorizontalPodAutoscaler",
-        "metadata": dict(metadata),
-        "spec": {
-            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
-            "minReplicas": minimum,
-            "maxReplicas": maximum,
-            "metrics": [
-                {
-                    "type": "Resource",
-                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
-                }
-            ],
-        },
-    }
-
-
-def _ingress(metadata: dict[str, Any], name: str, host: str) -> dict[str, Any]:
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "Ingress",
-        "metadata": dict(metadata),
-        "spec": {
-            "tls": [{"hosts": [host], "secretName": f"{name}-tls"}],
-            "rules": [
-                {
-                    "host": host,
-                    "http": {
-                        "paths": [
-                            {
-                                "path": "/",
-                                "pathType": "Prefix",
-                                "backend": {"service": {"name": name, "port": {"name": "http"}}},
-                            }
-                        ]
-                    },
-                }
-            ],
-        },
-    }
+        objects.append(tls_ingress(meta, name, values["host"]))
+    return [GeneratedFile(f"{name}.yaml", dump(objects))]
 
 
 WEB_SERVICE = Blueprint(
