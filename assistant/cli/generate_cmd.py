@@ -13,7 +13,8 @@ from assistant.cli.state import GlobalOptions, repository_root
 from tools.errors import InputError
 
 if TYPE_CHECKING:
-    from tools.blueprints.model import Blueprint, GeneratedFile
+    from assistant.config import LoadedSettings
+    from tools.blueprints.model import Blueprint, GeneratedFile, Target
 
 HELP = """Generate Kubernetes manifests, Terraform modules or Compose stacks from a plain-words ask,
 offline, validated before you see them.
@@ -25,6 +26,12 @@ schemas and every policy; Terraform: shipmate's checks and `terraform fmt`; Comp
 Compose specification) and must come out with no errors and no high findings. Files are
 written only as proposals: the diff against what is there, applied after you approve it
 (or name it with --yes ID); --stdout prints instead.
+
+With a model configured (SHIPMATE_MODEL or `model` in config), the model reads the ask:
+it picks a blueprint and its parameters by a structured tool call or, when no blueprint
+covers the ask, writes the files itself; what it writes is validated, the problems are
+sent back, and it repairs them (at most 3 rounds, each shown and audited). Only output
+that validates is proposed. --offline, --blueprint or --set keep to the offline path.
 
 `shipmate generate --list` shows every blueprint and its parameters.
 
@@ -63,10 +70,16 @@ def generate(
         None, "--yes", help="Apply the proposal with this id without asking (repeatable).", show_default=False
     ),
     list_blueprints: bool = typer.Option(False, "--list", help="List the blueprints and their parameters."),
+    offline: bool = typer.Option(
+        False,
+        "--offline",
+        help="Use the blueprints and the offline intent parser even with a model configured.",
+    ),
 ) -> None:
     """Generate; see HELP."""
-    from tools.blueprints.intent import parse_intent
-    from tools.blueprints.registry import all_blueprints, generate_blueprint
+    from assistant.config import load_settings
+    from tools.blueprints.intent import target_of
+    from tools.blueprints.registry import all_blueprints
 
     options: GlobalOptions = ctx.obj or GlobalOptions()
     if list_blueprints:
@@ -76,29 +89,81 @@ def generate(
         raise InputError(
             "generate", 'give a target and an ask, e.g. shipmate generate k8s "deploy nginx:1.27"'
         )
-    parsed = parse_intent(target, intent or "", blueprint_name)
-    parsed.parameters.update(_settings(settings or []))
+    kind = target_of(target)
+    loaded = load_settings({})
+    if loaded.settings.model and not offline and not blueprint_name and not settings:
+        files, default_folder = _with_model(kind, intent, loaded, options.quiet)
+    else:
+        files, default_folder = _offline(kind, intent or "", blueprint_name, settings or [], options.quiet)
+    if stdout:
+        _print_files(files)
+        return
+    _propose(files, out if out is not None else default_folder, set(yes or []), options)
+
+
+def _offline(
+    kind: Target, intent: str, blueprint_name: str | None, settings: list[str], quiet: bool
+) -> tuple[list[GeneratedFile], Path]:
+    """A blueprint chosen by the offline intent parser (or named), rendered and validated clean."""
+    from tools.blueprints.intent import parse_intent
+    from tools.blueprints.registry import blocking_problems, generate_blueprint
+
+    parsed = parse_intent(kind, intent, blueprint_name)
+    parsed.parameters.update(_settings(settings))
     generated = generate_blueprint(parsed.blueprint, parsed.parameters)
     report = generated.validation
-    blocking = [f for f in report.findings if f.severity.rank >= 3 or f.engine == "schema"]
-    if report.counts.invalid or report.counts.errors or blocking:
-        problems = "; ".join(f.title for f in blocking[:3]) or "; ".join(
-            m for r in report.results[:3] for m in r.messages[:1]
+    problems = blocking_problems(report, limit=3)
+    if problems:
+        raise InputError(
+            generated.blueprint, f"the rendered files do not validate clean: {'; '.join(problems)}"
         )
-        raise InputError(generated.blueprint, f"the rendered files do not validate clean: {problems}")
-    if not options.quiet:
+    if not quiet:
         shown = ", ".join(f"{k}={v}" for k, v in generated.parameters.items() if v not in (None, ""))
         print(
             f"shipmate: {generated.blueprint} with {shown}: {len(generated.files)} files, "
             f"{report.counts.resources} objects, valid, {len(report.findings)} findings",
             file=sys.stderr,
         )
-    if stdout:
-        _print_files(generated.files)
-        return
-    chosen = all_blueprints()[generated.blueprint]
-    folder = out if out is not None else Path(generated.blueprint if chosen.target == "terraform" else ".")
-    _propose(generated.files, folder, set(yes or []), options)
+    return generated.files, Path(generated.blueprint if kind == "terraform" else ".")
+
+
+def _with_model(
+    kind: Target, intent: str, loaded: LoadedSettings, quiet: bool
+) -> tuple[list[GeneratedFile], Path]:
+    """The configured model chooses a blueprint or writes the files; validated and repaired, rounds shown."""
+    from assistant.audit import AuditLog
+    from assistant.generation.model_generate import Round, generate_with_model
+    from assistant.llm.config import GatewayConfig
+    from assistant.llm.gateway import LLMGateway
+
+    audit = AuditLog()
+    gateway = LLMGateway(GatewayConfig.from_loaded(loaded), audit=audit)
+
+    def show(attempt: Round) -> None:
+        if quiet:
+            return
+        what = f"blueprint {attempt.blueprint}" if attempt.blueprint else f"{len(attempt.paths)} files"
+        if attempt.valid:
+            print(f"shipmate: round {attempt.number}: {what}: valid", file=sys.stderr)
+            return
+        print(f"shipmate: round {attempt.number}: {what}: {len(attempt.problems)} problems", file=sys.stderr)
+        for problem in attempt.problems[:5]:
+            print(f"  - {problem}", file=sys.stderr)
+
+    result = generate_with_model(gateway, kind, intent, audit=audit, on_round=show)
+    if not quiet:
+        made = f"blueprint {result.blueprint}" if result.blueprint else "files written by the model"
+        usage = gateway.usage
+        print(
+            f"shipmate: {made} by {loaded.settings.model}: {len(result.files)} files, "
+            f"{result.validation.counts.resources} objects, valid, "
+            f"{len(result.validation.findings)} findings, {result.repair_rounds} repair rounds, "
+            f"{usage.total_tokens} tokens, ${usage.cost_usd:.4f}",
+            file=sys.stderr,
+        )
+    if kind != "terraform":
+        return result.files, Path(".")
+    return result.files, Path(result.blueprint or "terraform")
 
 
 def _print_list(blueprints: Iterable[Blueprint], target: str | None) -> None:

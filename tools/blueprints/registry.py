@@ -120,3 +120,28 @@ def validate_terraform_files(files: list[GeneratedFile]) -> ValidationReport:
         report = validate_terraform(sorted(folders), terraform_validate=False)
         prefix = json.dumps(str(root) + "/")[1:-1]
         return ValidationReport.model_validate_json(report.model_dump_json().replace(prefix, ""))
+
+
+def blocking_problems(report: ValidationReport, limit: int = 20) -> list[str]:
+    """What stops generated files from being proposed: invalid or unreadable objects, high findings.
+
+    One line each, `path:line: what`, the first `limit` of them.
+    """
+    from tools.findings import Severity
+    from tools.validation.report import ResourceStatus
+
+    problems = [
+        f"{r.source}:{r.line}: {r.resource}: {'; '.join(r.messages)}"
+        for r in report.results
+        if r.status in (ResourceStatus.INVALID, ResourceStatus.ERROR)
+    ]
+    for finding in report.findings:
+        if finding.severity.at_least(Severity.HIGH):
+            where = f"{finding.evidence[0].source}:{finding.evidence[0].line}" if finding.evidence else "-"
+            text = f"{where}: {finding.id} ({finding.severity.value}) {finding.title}"
+            if finding.field_path:
+                text += f" at {finding.field_path}"
+            if finding.fix:
+                text += f"; fix: {' '.join(finding.fix.split())[:160]}"
+            problems.append(text)
+    return problems[:limit]

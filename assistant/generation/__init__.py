@@ -1,0 +1,1 @@
+"""Generation with a model: a blueprint chosen by tool call, or files written, validated and repaired."""
