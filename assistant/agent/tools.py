@@ -131,13 +131,33 @@ def _checking_tools(session: AgentSession) -> list[Callable[..., str]]:
 
         return _validation_summary(validate_terraform([session.path(path)], run_terraform=False))
 
+    def list_blueprints(target: str) -> str:
+        """The blueprints for a target and their parameters: call before generate_from_blueprint.
+
+        Args:
+            target: kubernetes, terraform or compose.
+        """
+        from tools.blueprints.intent import target_of
+        from tools.blueprints.registry import all_blueprints
+
+        wanted = target_of(target)
+        lines = []
+        for blueprint in all_blueprints().values():
+            if blueprint.target != wanted:
+                continue
+            lines.append(f"{blueprint.name}: {blueprint.title}")
+            for parameter in blueprint.parameters:
+                need = "required" if parameter.required else f"default {parameter.default!r}"
+                choices = f"; one of {', '.join(parameter.choices)}" if parameter.choices else ""
+                lines.append(f"  {parameter.name}: {parameter.help} ({need}{choices})")
+        return "\n".join(lines) or f"no {wanted} blueprints"
+
     def generate_from_blueprint(blueprint: str, parameters: dict[str, str]) -> str:
         """Render a best-practice blueprint (validated clean) to propose as files.
 
         Args:
-            blueprint: k8s-web-service (Deployment, Service, PDB, NetworkPolicy, optional HPA and Ingress).
-            parameters: image (required), name, namespace, port, replicas, autoscale_max, host,
-                health_path, cpu_request, memory_request, memory_limit.
+            blueprint: a name from list_blueprints, e.g. k8s-web-service.
+            parameters: parameter name to value, as list_blueprints shows them.
         """
         from tools.blueprints.registry import generate_blueprint
 
@@ -145,7 +165,7 @@ def _checking_tools(session: AgentSession) -> list[Callable[..., str]]:
         texts = [f"# file: {f.path}\n{f.text}" for f in generated.files]
         return "\n".join([_validation_summary(generated.validation), *texts])
 
-    return [validate_kubernetes, validate_terraform_module, generate_from_blueprint]
+    return [validate_kubernetes, validate_terraform_module, list_blueprints, generate_from_blueprint]
 
 
 def _proposing_tools(session: AgentSession) -> list[Callable[..., str]]:

@@ -200,3 +200,14 @@ def test_the_agent_generates_from_a_blueprint_and_proposes_the_file(tmp_path: Pa
     result = str(model.seen[1][-1].content)
     assert "4 resources: 4 valid, 0 invalid, 0 errors; 0 findings" in result
     assert "kind: Deployment" in result
+
+
+def test_the_agent_lists_the_blueprints_of_a_target(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    model = ScriptedChatModel(script=[calls(("list_blueprints", {"target": "k8s"})), answer("Listed.")])
+    session = _session(root)
+    run_agent(build_agent(model, session), session, "what can you generate?")
+    result = str(model.seen[1][-1].content)
+    assert "k8s-web-service: Web service" in result
+    assert "  image: container image with a pinned tag" in result
+    assert "tf-" not in result  # only the target asked for
