@@ -15,12 +15,14 @@ Use from a blueprint module (any cloud):
     def render(values: dict[str, Any]) -> list[GeneratedFile]:
         return template_blueprint_files(FOLDER, {"name": values["name"], ...})
 
-This module defines no blueprint itself (it exports no `BLUEPRINTS`); the registry
+It also holds small helpers the cloud blueprints' `extract` functions share (`split_list`,
+`first`, `count_before`). This module defines no blueprint itself (it exports no `BLUEPRINTS`); the registry
 imports it only because of its `tf_` prefix.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -71,3 +73,32 @@ def template_blueprint_files(
 ) -> list[GeneratedFile]:
     """The files of `folder` followed by `tfvars_name` holding `values` (see `tfvars_text`)."""
     return [*template_files(folder), GeneratedFile(tfvars_name, tfvars_text(values))]
+
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "single": 1,
+}  # fmt: skip
+
+
+def split_list(text: str | None) -> list[str]:
+    """Items of a comma- or space-separated parameter value ("a, b c" -> ["a", "b", "c"]); "" -> []."""
+    return [item for item in re.split(r"[\s,]+", text or "") if item]
+
+
+def first(pattern: str, text: str, flags: int = re.IGNORECASE) -> str | None:
+    """The first non-empty group of the first match of `pattern` in `text` (without groups: the match)."""
+    match = re.search(pattern, text, flags)
+    if match is None:
+        return None
+    groups = [g for g in match.groups() if g]
+    return groups[0] if groups else match.group(0)
+
+
+def count_before(noun: str, text: str) -> int | None:
+    """The number written before `noun` (a regex) in digits or words: "3 AZs", "three zones" -> 3."""
+    words = "|".join(_NUMBER_WORDS)
+    found = first(rf"\b(\d+|{words})[\s-]+(?:{noun})", text)
+    if found is None:
+        return None
+    return int(found) if found.isdigit() else _NUMBER_WORDS[found.lower()]
