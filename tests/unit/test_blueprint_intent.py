@@ -57,7 +57,9 @@ def test_asks_map_to_parameters(ask: str, expected: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("ask", ["", "make me a sandwich", "what is the weather"])
 def test_asks_no_blueprint_covers_list_what_is_supported(ask: str) -> None:
-    with pytest.raises(InputError, match="supported kubernetes blueprints: .*k8s-web-service \\(e.g. 'deploy"):
+    with pytest.raises(
+        InputError, match=r"supported kubernetes blueprints: .*k8s-web-service \(e.g. 'deploy"
+    ):
         parse_intent("k8s", ask)
 
 
@@ -70,3 +72,17 @@ def test_blueprint_named_explicitly_must_match_the_target() -> None:
     assert parse_intent("k8s", "anything at all", "k8s-web-service").blueprint == "k8s-web-service"
     with pytest.raises(InputError, match="is not one of"):
         parse_intent("k8s", "x", "k8s-nothing")
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "a DaemonSet running quay.io/prometheus/node-exporter:v1.8.1 on every node",
+        "a one-off Job that runs migrations with ghcr.io/acme/migrate:3.0",
+        "a ResourceQuota for the team-a namespace",
+        "a ClusterRole that can read pods",
+    ],
+)
+def test_asks_for_kinds_no_blueprint_renders_are_not_forced_into_a_web_service(ask: str) -> None:
+    with pytest.raises(InputError, match="not understood"):
+        parse_intent("k8s", ask)

@@ -61,6 +61,13 @@ _SERVICE_WORDS = re.compile(
     r"\b(deploy|run|web|service|api|app|server|nginx|http|expose|container)\b", re.IGNORECASE
 )
 _FALLBACK: dict[Target, str] = {"kubernetes": "k8s-web-service"}
+# Kinds the fallback does not render: an ask for one of them is not a web service.
+_OTHER_KINDS = re.compile(
+    r"\b(daemon\s?sets?|(?<!cron)jobs?\b(?!\s+(?:worker|queue))|resource\s?quotas?|limit\s?ranges?|"
+    r"(?:cluster\s?)?role(?:\s?binding)?s?|service\s?accounts?|custom\s+resources?|crds?|operators?|"
+    r"persistent\s?volumes?|storage\s?class(?:es)?)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -109,7 +116,8 @@ def _choose(kind: Target, text: str, candidates: list[Blueprint]) -> Blueprint:
     by_name = {b.name: b for b in candidates}
     if best == 0:
         fallback = _FALLBACK.get(kind)
-        if fallback in by_name and (_SERVICE_WORDS.search(text) or _IMAGE.search(text)):
+        wanted = _SERVICE_WORDS.search(text) or _IMAGE.search(text)
+        if fallback in by_name and wanted and not _OTHER_KINDS.search(text):
             return by_name[fallback]
         raise InputError("intent", f"not understood; {supported(kind, candidates)}")
     tied = sorted(name for name, score in scores.items() if score == best)
