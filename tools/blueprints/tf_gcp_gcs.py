@@ -97,7 +97,7 @@ GCS = Blueprint(
         r"\bgcs\b",
         r"\bgoogle\s+cloud\s+storage\b",
         r"\bbuckets?\b",
-        r"\b(?:gcp|google(?:\s+cloud)?|gs://)",
+        r"\b(?:gcp|google(?:\s+cloud)?)\b",
         r"\b(?:gcp|google)\b.*\bbuckets?\b|\bbuckets?\b.*\b(?:gcp|google)\b",
     ),
     extract=extract,
