@@ -122,10 +122,11 @@ def _choose(kind: Target, text: str, candidates: list[Blueprint]) -> Blueprint:
         raise InputError("intent", f"not understood; {supported(kind, candidates)}")
     tied = sorted(name for name, score in scores.items() if score == best)
     if len(tied) > 1:
+        choices = "; ".join(
+            f"{name} ({', '.join(p.name for p in by_name[name].parameters)})" for name in tied
+        )
         raise InputError(
-            "intent",
-            f"fits several blueprints equally ({', '.join(tied)}): say which with --blueprint NAME; "
-            f"`shipmate generate --list` shows their parameters",
+            "intent", f"fits several blueprints equally: {choices}; say which with --blueprint NAME"
         )
     return by_name[tied[0]]
 
