@@ -37,10 +37,11 @@ typecheck: setup
 unit: setup
 	$(RUN)/pytest -q -n 2
 
-## evals: the diagnosis accuracy suite (gated in `make test`) and the held-out suite, with their reports
+## evals: the diagnosis accuracy suite (gated in `make test`), the held-out suite, and the generation asks
 evals: setup
 	$(RUN)/python -m evals.diagnosis.run
 	$(RUN)/python -m evals.diagnosis.run evals/diagnosis-holdout --min-accuracy 0 --min-evidence 0
+	$(RUN)/python -m evals.generation.run
 
 ## bench: every benchmark under evals/perf/, one table of figures
 bench: setup
