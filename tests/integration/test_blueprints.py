@@ -65,3 +65,14 @@ def test_golden_files(name: str) -> None:
             f"{name}/{generated_file.path} differs from its golden file; rerun with UPDATE_GOLDEN=1 "
             "after checking the change"
         )
+
+
+def test_the_blueprint_reference_is_up_to_date() -> None:
+    from tools.blueprints.reference import reference_markdown
+
+    path = Path(__file__).parent.parent.parent / "docs" / "blueprints.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(reference_markdown(), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == reference_markdown(), (
+        "docs/blueprints.md is stale: python -m tools.blueprints.reference > docs/blueprints.md"
+    )
