@@ -98,6 +98,7 @@ STORAGE = Blueprint(
         r"\bstorage\s+account\b",
         r"\bblob(?:\s+storage|\s+containers?)?\b|\badls\b|\bdata\s+lake\b",
         r"\bazure\b",
+        r"\bversioning\b|\bsoft[\s-]?delete\b|\bimmutab\w*",
         r"\bazure\b.*\b(?:storage|buckets?|blobs?)\b|\b(?:storage|buckets?|blobs?)\b.*\bazure\b",
     ),
     extract=extract,

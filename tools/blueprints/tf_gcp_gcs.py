@@ -98,7 +98,8 @@ GCS = Blueprint(
         r"\bgoogle\s+cloud\s+storage\b",
         r"\bbuckets?\b",
         r"\b(?:gcp|google(?:\s+cloud)?)\b",
-        r"\b(?:gcp|google)\b.*\bbuckets?\b|\bbuckets?\b.*\b(?:gcp|google)\b",
+        r"\b(?:gcp|google)\b.*\b(?:buckets?|object\s+storage)\b|\b(?:buckets?|object\s+storage)\b.*\b(?:gcp|google)\b",
+        r"\bversioning\b|\bversioned\b|\blifecycle\b|\bretention\b|\bcmek\b",
     ),
     extract=extract,
     examples=(

@@ -111,9 +111,17 @@ def extract(text: str) -> dict[str, Any]:
     if gpu_nodes:
         found["gpu"] = True
         found["gpu_max_nodes"] = int(gpu_nodes)
-    per_node = first(r"\b(\d+)\s+(?:x\s+)?(?:nvidia\s+)?(?:l4|t4|v100|a100|h100|gpus)\s+(?:per|each|a)\s+node\b", text)
+    per_node = first(
+        r"\b(\d+)\s+(?:x\s+)?(?:nvidia\s+)?(?:(?:l4|t4|v100|a100|h100)\s+)?(?:gpus?|l4|t4|v100|a100|h100)"
+        r"\s+(?:per|each|a|on\s+each)\s+node\b",
+        text,
+    )
     if per_node:
+        found["gpu"] = True
         found["gpu_count"] = int(per_node)
+        machine_of_one = found.get("gpu_machine_type", "")
+        if machine_of_one.endswith("highgpu-1g"):  # A2/A3 machines come with their GPUs
+            found["gpu_machine_type"] = machine_of_one.replace("-1g", f"-{int(per_node)}g")
     general = re.sub(r"\b\d+\s+gpu\s+nodes?\b|\bgpu\s+nodes?\b", " ", text, flags=re.IGNORECASE)
     low, high = bound(general, "min", _NODES), bound(general, "max", _NODES)
     count = number_before(general, _NODES)
@@ -140,6 +148,7 @@ GKE = Blueprint(
     render=render,
     keywords=(
         r"\bgke\b",
+        r"\bgpus?\b|\bnvidia\b",
         r"\bgoogle\s+kubernetes(?:\s+engine)?\b",
         r"\b(?:kubernetes|k8s)\b",
         r"\b(?:gcp|google(?:\s+cloud)?)\b",
