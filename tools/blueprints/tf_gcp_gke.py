@@ -86,6 +86,7 @@ def render(values: dict[str, Any]) -> list[GeneratedFile]:
 _MACHINE = r"\b((?:e2|n1|n2|n2d|n4|c2|c2d|c3|c3d|c4|t2d|t2a|g2|a2|a3|m1|m2|m3)-[a-z]+-\d+[a-z]*)\b"
 _CIDR = r"\b(\d{1,3}(?:\.\d{1,3}){3}/\d{1,2})\b"
 _NODES = r"nodes?|(?:vms?|machines?|workers?)"
+_G2_BY_GPUS = {2: "g2-standard-24", 4: "g2-standard-48", 8: "g2-standard-96"}  # L4 machines by GPU count
 
 
 def extract(text: str) -> dict[str, Any]:
@@ -122,6 +123,8 @@ def extract(text: str) -> dict[str, Any]:
         machine_of_one = found.get("gpu_machine_type", "")
         if machine_of_one.endswith("highgpu-1g"):  # A2/A3 machines come with their GPUs
             found["gpu_machine_type"] = machine_of_one.replace("-1g", f"-{int(per_node)}g")
+        elif machine_of_one.startswith("g2-") and int(per_node) in _G2_BY_GPUS:
+            found["gpu_machine_type"] = _G2_BY_GPUS[int(per_node)]
     general = re.sub(r"\b\d+\s+gpu\s+nodes?\b|\bgpu\s+nodes?\b", " ", text, flags=re.IGNORECASE)
     low, high = bound(general, "min", _NODES), bound(general, "max", _NODES)
     count = number_before(general, _NODES)
