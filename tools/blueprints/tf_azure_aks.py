@@ -41,15 +41,25 @@ GPU_SIZES = {
 
 PARAMETERS = (
     *azure_parameters("aks-main", "cluster name (also the prefix of its VNet, identity and workspace)"),
-    Parameter("kubernetes_version", "str", "Kubernetes minor version, e.g. 1.31 (empty: AKS default)", default=""),
-    Parameter("sku_tier", "str", "control plane tier (standard has the uptime SLA)", default="standard", choices=SKU_TIERS),
+    Parameter(
+        "kubernetes_version", "str", "Kubernetes minor version, e.g. 1.31 (empty: AKS default)", default=""
+    ),
+    Parameter(
+        "sku_tier",
+        "str",
+        "control plane tier (standard has the uptime SLA)",
+        default="standard",
+        choices=SKU_TIERS,
+    ),
     Parameter("vm_size", "str", "VM size of the system pool", default="Standard_D4ds_v5"),
     Parameter("min_nodes", "int", "minimum nodes of the system pool", default=2, minimum=1),
     Parameter("max_nodes", "int", "maximum nodes of the system pool", default=5, minimum=1),
     Parameter("gpu", "bool", "add a GPU user pool (scales from zero, tainted nvidia.com/gpu)", default=False),
     Parameter("gpu_vm_size", "str", "VM size of the GPU pool", default="Standard_NC4as_T4_v3"),
     Parameter("gpu_max_nodes", "int", "maximum GPU nodes", default=2, minimum=1),
-    Parameter("network_policy", "str", "NetworkPolicy engine", default="cilium", choices=("cilium", "calico")),
+    Parameter(
+        "network_policy", "str", "NetworkPolicy engine", default="cilium", choices=("cilium", "calico")
+    ),
     Parameter("private_cluster", "bool", "private API server endpoint", default=True),
     Parameter(
         "authorized_ip_ranges",
@@ -112,7 +122,9 @@ def extract(text: str) -> dict[str, Any]:
             found["gpu_vm_size"] = size
         else:
             found["vm_size"] = size
-    gpu_nodes = first(r"\b(?:up\s+to|max(?:imum)?(?:\s+of)?)\s+(\d+)\s+gpu\s+nodes?\b|\b(\d+)\s+gpu\s+nodes?\b", text)
+    gpu_nodes = first(
+        r"\b(?:up\s+to|max(?:imum)?(?:\s+of)?)\s+(\d+)\s+gpu\s+nodes?\b|\b(\d+)\s+gpu\s+nodes?\b", text
+    )
     if gpu_nodes:
         found["gpu"] = True
         found["gpu_max_nodes"] = int(gpu_nodes)
@@ -130,7 +142,12 @@ def extract(text: str) -> dict[str, Any]:
     if policy:
         found["network_policy"] = policy.lower()
     cidrs = re.findall(_CIDR, text)
-    if re.search(r"\bpublic\s+(?:api|cluster|endpoint|control\s+plane)|\bnot\s+private\b", text, re.IGNORECASE) or cidrs:
+    if (
+        re.search(
+            r"\bpublic\s+(?:api|cluster|endpoint|control\s+plane)|\bnot\s+private\b", text, re.IGNORECASE
+        )
+        or cidrs
+    ):
         found["private_cluster"] = False
     if cidrs:
         found["authorized_ip_ranges"] = ",".join(cidrs)
@@ -139,7 +156,9 @@ def extract(text: str) -> dict[str, Any]:
     groups = re.findall(_GUID, text, re.IGNORECASE)
     if groups:
         found["admin_group_object_ids"] = ",".join(groups)
-    if re.search(r"\b(?:no|without)\s+(?:monitoring|container\s+insights|log\s+analytics)\b", text, re.IGNORECASE):
+    if re.search(
+        r"\b(?:no|without)\s+(?:monitoring|container\s+insights|log\s+analytics)\b", text, re.IGNORECASE
+    ):
         found["monitoring"] = False
     return found
 
@@ -179,7 +198,12 @@ AKS = Blueprint(
             "min_nodes": 1,
             "max_nodes": 3,
         },
-        {"name": "aks-prod", "resource_group": "rg-platform", "create_resource_group": False, "kubernetes_version": "1.31"},
+        {
+            "name": "aks-prod",
+            "resource_group": "rg-platform",
+            "create_resource_group": False,
+            "kubernetes_version": "1.31",
+        },
     ),
     example_ask="aks cluster called aks-ml in westeurope with a t4 gpu pool, 2-6 nodes",
 )

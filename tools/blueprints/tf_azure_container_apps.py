@@ -16,7 +16,14 @@ import re
 from typing import Any
 
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
-from tools.blueprints.tf_gcp_azure_parts import azure_parameters, azure_values, bound, first, resource_group_from, says_public
+from tools.blueprints.tf_gcp_azure_parts import (
+    azure_parameters,
+    azure_values,
+    bound,
+    first,
+    resource_group_from,
+    says_public,
+)
 from tools.blueprints.tf_templates import template_blueprint_files, template_folder
 
 FOLDER = template_folder("azure", "tf-azure-container-apps")
@@ -28,11 +35,18 @@ PARAMETERS = (
     *azure_parameters("api", "app name (also the prefix of its environment, identity and workspace)"),
     Parameter("image", "str", "container image, pinned, e.g. acme.azurecr.io/api:1.4.2", required=True),
     Parameter("port", "int", "port the container listens on", default=8080, minimum=1),
-    Parameter("external", "bool", "accept internet traffic (false: only inside the environment)", default=False),
+    Parameter(
+        "external", "bool", "accept internet traffic (false: only inside the environment)", default=False
+    ),
     Parameter("min_replicas", "int", "replicas always running (0: scale to zero)", default=1, minimum=0),
     Parameter("max_replicas", "int", "upper bound of autoscaling", default=10, minimum=1),
     Parameter("cpu", "str", "vCPUs per replica; memory is twice that in Gi", default="0.5", choices=CPUS),
-    Parameter("registry_server", "str", "private registry pulled with the app's identity (empty: public)", default=""),
+    Parameter(
+        "registry_server",
+        "str",
+        "private registry pulled with the app's identity (empty: public)",
+        default="",
+    ),
     Parameter(
         "key_vault_secret_uri",
         "str",
@@ -40,7 +54,9 @@ PARAMETERS = (
         default="",
     ),
     Parameter("key_vault_id", "str", "resource ID of that Key Vault (for the identity's role)", default=""),
-    Parameter("secret_env", "str", "environment variable that receives the Key Vault secret", default="APP_SECRET"),
+    Parameter(
+        "secret_env", "str", "environment variable that receives the Key Vault secret", default="APP_SECRET"
+    ),
 )
 
 
@@ -74,7 +90,9 @@ def extract(text: str) -> dict[str, Any]:
     public = says_public(text)
     if public is not None:
         found["external"] = public
-    if re.search(r"\binternal(?:[\s-]only)?\s+(?:ingress|app|only)\b|\bingress\s+internal\b", text, re.IGNORECASE):
+    if re.search(
+        r"\binternal(?:[\s-]only)?\s+(?:ingress|app|only)\b|\bingress\s+internal\b", text, re.IGNORECASE
+    ):
         found["external"] = False
     words = r"replicas?|instances?|copies"
     low, high = bound(text, "min", words), bound(text, "max", words)
@@ -92,14 +110,16 @@ def extract(text: str) -> dict[str, Any]:
         found["registry_server"] = registry
     found["key_vault_secret_uri"] = first(_KV_URI, text)
     found["key_vault_id"] = first(_KV_ID, text)
-    found["secret_env"] = first(r"\bas\s+(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?)?([A-Z][A-Z0-9_]+)\b", text, 0)
+    found["secret_env"] = first(
+        r"\bas\s+(?:env(?:ironment)?\s+(?:var(?:iable)?\s+)?)?([A-Z][A-Z0-9_]+)\b", text, 0
+    )
     return found
 
 
 CONTAINER_APPS = Blueprint(
     name="tf-azure-container-apps",
     target="terraform",
-    title="Azure Container Apps: environment with Log Analytics, autoscaled app, managed identity, Key Vault secrets",
+    title="Azure Container Apps: environment, autoscaled app, managed identity, Key Vault secrets",
     parameters=PARAMETERS,
     render=render,
     keywords=(

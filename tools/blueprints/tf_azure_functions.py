@@ -16,7 +16,13 @@ import re
 from typing import Any
 
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
-from tools.blueprints.tf_gcp_azure_parts import azure_parameters, azure_values, first, resource_group_from, says_public
+from tools.blueprints.tf_gcp_azure_parts import (
+    azure_parameters,
+    azure_values,
+    first,
+    resource_group_from,
+    says_public,
+)
 from tools.blueprints.tf_templates import template_blueprint_files, template_folder
 
 FOLDER = template_folder("azure", "tf-azure-functions")
@@ -45,7 +51,9 @@ _RUNTIME_WORDS = {
 PARAMETERS = (
     *azure_parameters("func", "function app name (global: <name>.azurewebsites.net)"),
     Parameter("runtime", "str", "language runtime", default="python", choices=RUNTIMES),
-    Parameter("runtime_version", "str", "runtime version (empty: 3.12, 20, 8.0, 17 or 7.4 by runtime)", default=""),
+    Parameter(
+        "runtime_version", "str", "runtime version (empty: 3.12, 20, 8.0, 17 or 7.4 by runtime)", default=""
+    ),
     Parameter(
         "sku",
         "str",
@@ -53,7 +61,12 @@ PARAMETERS = (
         default="y1",
         choices=tuple(SKUS),
     ),
-    Parameter("public_network_access", "bool", "reachable from the internet (false: private endpoints)", default=True),
+    Parameter(
+        "public_network_access",
+        "bool",
+        "reachable from the internet (false: private endpoints)",
+        default=True,
+    ),
 )
 
 
@@ -75,7 +88,10 @@ def render(values: dict[str, Any]) -> list[GeneratedFile]:
 def extract(text: str) -> dict[str, Any]:
     """Runtime and its version, plan SKU and network exposure from the words."""
     found: dict[str, Any] = resource_group_from(text)
-    word = first(r"(?<![\w.])(python|node\.js|nodejs|node|javascript|typescript|dotnet|\.net|c#|csharp|java|powershell)(?![\w])", text)
+    word = first(
+        r"(?<![\w.])(python|node\.js|nodejs|node|javascript|typescript|dotnet|\.net|c#|csharp|java|powershell)(?![\w])",
+        text,
+    )
     if word:
         found["runtime"] = _RUNTIME_WORDS[word.lower()]
         version = first(rf"{re.escape(word)}\s*v?(\d+(?:\.\d+)?)\b", text)

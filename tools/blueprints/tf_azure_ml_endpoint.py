@@ -18,7 +18,14 @@ import re
 from typing import Any
 
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
-from tools.blueprints.tf_gcp_azure_parts import azure_parameters, azure_values, bound, first, resource_group_from, says_public
+from tools.blueprints.tf_gcp_azure_parts import (
+    azure_parameters,
+    azure_values,
+    bound,
+    first,
+    resource_group_from,
+    says_public,
+)
 from tools.blueprints.tf_templates import template_blueprint_files, template_folder
 
 FOLDER = template_folder("azure", "tf-azure-ml-endpoint")
@@ -31,7 +38,9 @@ ISOLATION = {
 
 PARAMETERS = (
     *azure_parameters("ml", "workspace name (also the prefix of its endpoint, key vault, storage, insights)"),
-    Parameter("public_network_access", "bool", "workspace and endpoint reachable from the internet", default=True),
+    Parameter(
+        "public_network_access", "bool", "workspace and endpoint reachable from the internet", default=True
+    ),
     Parameter(
         "isolation",
         "str",
@@ -39,7 +48,9 @@ PARAMETERS = (
         default="approved-outbound",
         choices=tuple(ISOLATION),
     ),
-    Parameter("auth_mode", "str", "how endpoint callers authenticate", default="aadtoken", choices=tuple(AUTH_MODES)),
+    Parameter(
+        "auth_mode", "str", "how endpoint callers authenticate", default="aadtoken", choices=tuple(AUTH_MODES)
+    ),
     Parameter("model_id", "str", "registered (MLflow) model to deploy (empty: endpoint only)", default=""),
     Parameter("instance_type", "str", "VM size of the deployment", default="Standard_DS3_v2"),
     Parameter("instance_count", "int", "instances of the deployment", default=1, minimum=1),
@@ -73,7 +84,9 @@ def extract(text: str) -> dict[str, Any]:
         found["public_network_access"] = public
     if re.search(r"\bprivate\b", text, re.IGNORECASE):
         found["public_network_access"] = False
-    if re.search(r"\b(?:api\s+)?keys?\s+auth\w*\b|\bauth\w*\s+(?:with\s+)?(?:a\s+)?keys?\b", text, re.IGNORECASE):
+    if re.search(
+        r"\b(?:api\s+)?keys?\s+auth\w*\b|\bauth\w*\s+(?:with\s+)?(?:a\s+)?keys?\b", text, re.IGNORECASE
+    ):
         found["auth_mode"] = "key"
     elif re.search(r"\baml\s*token\b", text, re.IGNORECASE):
         found["auth_mode"] = "amltoken"
@@ -83,7 +96,9 @@ def extract(text: str) -> dict[str, Any]:
         found["instance_type"] = size
     elif re.search(r"\bgpus?\b", text, re.IGNORECASE):
         found["instance_type"] = "Standard_NC6s_v3"
-    count = bound(text, "max", r"instances?|replicas?|nodes?") or first(r"\b(\d+)\s+(?:instances?|replicas?|nodes?)\b", text)
+    count = bound(text, "max", r"instances?|replicas?|nodes?") or first(
+        r"\b(\d+)\s+(?:instances?|replicas?|nodes?)\b", text
+    )
     if count:
         found["instance_count"] = int(count)
     if re.search(r"\binternet\s+outbound\b|\ballow\s+internet\b", text, re.IGNORECASE):
@@ -94,7 +109,7 @@ def extract(text: str) -> dict[str, Any]:
 ML_ENDPOINT = Blueprint(
     name="tf-azure-ml-endpoint",
     target="terraform",
-    title="Azure ML workspace (key vault, storage, insights) with a managed online endpoint and optional deployment",
+    title="Azure ML workspace and its dependencies, managed online endpoint, optional deployment",
     parameters=PARAMETERS,
     render=render,
     keywords=(

@@ -16,7 +16,13 @@ import re
 from typing import Any
 
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
-from tools.blueprints.tf_gcp_azure_parts import azure_parameters, azure_values, comma_list, first, resource_group_from
+from tools.blueprints.tf_gcp_azure_parts import (
+    azure_parameters,
+    azure_values,
+    comma_list,
+    first,
+    resource_group_from,
+)
 from tools.blueprints.tf_templates import template_blueprint_files, template_folder
 
 FOLDER = template_folder("azure", "tf-azure-storage")
@@ -26,9 +32,13 @@ PARAMETERS = (
     *azure_parameters("data", "base name (the account is st<name><hash>, at most 24 characters)"),
     Parameter("replication", "str", "replication", default="zrs", choices=REPLICATION),
     Parameter("access_tier", "str", "default blob access tier", default="hot", choices=("hot", "cool")),
-    Parameter("shared_access_key", "bool", "allow account keys and SAS (false: Entra ID only)", default=False),
+    Parameter(
+        "shared_access_key", "bool", "allow account keys and SAS (false: Entra ID only)", default=False
+    ),
     Parameter("versioning", "bool", "blob versioning and change feed", default=True),
-    Parameter("soft_delete_days", "int", "days deleted blobs and containers can be restored", default=14, minimum=1),
+    Parameter(
+        "soft_delete_days", "int", "days deleted blobs and containers can be restored", default=14, minimum=1
+    ),
     Parameter("allowed_ips", "str", "comma-separated public IPs/CIDRs let through the firewall", default=""),
     Parameter("allowed_subnet_ids", "str", "comma-separated subnet IDs let through the firewall", default=""),
     Parameter("containers", "str", "comma-separated private blob containers to create", default=""),
@@ -68,11 +78,16 @@ def extract(text: str) -> dict[str, Any]:
     tier = first(r"\b(hot|cool)\s+(?:access\s+)?tier\b|\btier\s+(hot|cool)\b", text)
     if tier:
         found["access_tier"] = tier.lower()
-    if re.search(r"\b(?:with|enable\w*|allow\w*)\s+(?:shared\s+|account\s+)?(?:access\s+)?keys?\b|\bsas\b", text, re.I):
+    if re.search(
+        r"\b(?:with|enable\w*|allow\w*)\s+(?:shared\s+|account\s+)?(?:access\s+)?keys?\b|\bsas\b", text, re.I
+    ):
         found["shared_access_key"] = True
     if re.search(r"\b(?:no|without|disable\w*)\s+versioning\b", text, re.IGNORECASE):
         found["versioning"] = False
-    soft = first(r"\bsoft[\s-]?delete\s+(?:of\s+|for\s+)?(\d+)\s*days?\b|\b(\d+)\s*days?\s+(?:of\s+)?soft[\s-]?delete\b", text)
+    soft = first(
+        r"\bsoft[\s-]?delete\s+(?:of\s+|for\s+)?(\d+)\s*days?\b|\b(\d+)\s*days?\s+(?:of\s+)?soft[\s-]?delete\b",
+        text,
+    )
     if soft:
         found["soft_delete_days"] = int(soft)
     ips = re.findall(_IP, text)
@@ -81,7 +96,10 @@ def extract(text: str) -> dict[str, Any]:
     subnets = re.findall(_SUBNET, text)
     if subnets:
         found["allowed_subnet_ids"] = ",".join(subnets)
-    containers = first(r"\bcontainers?\s+(?:called\s+|named\s+)?([a-z0-9][a-z0-9-]+(?:\s*(?:,|and)\s*[a-z0-9][a-z0-9-]+)*)", text)
+    containers = first(
+        r"\bcontainers?\s+(?:called\s+|named\s+)?([a-z0-9][a-z0-9-]+(?:\s*(?:,|and)\s*[a-z0-9][a-z0-9-]+)*)",
+        text,
+    )
     if containers:
         names = [part for part in re.split(r"\s*(?:,|\band\b)\s*", containers) if part]
         found["containers"] = ",".join(names)
@@ -111,7 +129,13 @@ STORAGE = Blueprint(
             "containers": "raw,curated",
         },
         {"name": "logs", "region": "eastus", "resource_group": "rg-shared", "create_resource_group": False},
-        {"name": "legacy", "shared_access_key": True, "versioning": False, "access_tier": "cool", "replication": "lrs"},
+        {
+            "name": "legacy",
+            "shared_access_key": True,
+            "versioning": False,
+            "access_tier": "cool",
+            "replication": "lrs",
+        },
     ),
     example_ask="azure storage account called datalake in westeurope, gzrs, containers raw and curated",
 )

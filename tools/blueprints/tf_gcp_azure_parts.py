@@ -42,7 +42,9 @@ def gcp_parameters(default_name: str, name_help: str) -> tuple[Parameter, ...]:
     return (
         Parameter("name", "str", name_help, default=default_name),
         Parameter("project", "str", "Google Cloud project ID to deploy into", required=True),
-        Parameter("region", "str", "Google Cloud region, e.g. europe-west1 or us-central1", default=GCP_REGION),
+        Parameter(
+            "region", "str", "Google Cloud region, e.g. europe-west1 or us-central1", default=GCP_REGION
+        ),
     )
 
 
@@ -50,7 +52,9 @@ def azure_parameters(default_name: str, name_help: str) -> tuple[Parameter, ...]
     """`name`, `region`, `resource_group` and `create_resource_group` for every Azure blueprint."""
     return (
         Parameter("name", "str", name_help, default=default_name),
-        Parameter("region", "str", "Azure region (location), e.g. westeurope or eastus", default=AZURE_REGION),
+        Parameter(
+            "region", "str", "Azure region (location), e.g. westeurope or eastus", default=AZURE_REGION
+        ),
         Parameter("resource_group", "str", "resource group name (empty: rg-<name>)", default=""),
         Parameter(
             "create_resource_group",

@@ -16,7 +16,14 @@ import re
 from typing import Any
 
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
-from tools.blueprints.tf_gcp_azure_parts import bound, first, gcp_parameters, gcp_values, project_from, says_public
+from tools.blueprints.tf_gcp_azure_parts import (
+    bound,
+    first,
+    gcp_parameters,
+    gcp_values,
+    project_from,
+    says_public,
+)
 from tools.blueprints.tf_templates import template_blueprint_files, template_folder
 
 FOLDER = template_folder("gcp", "tf-gcp-cloud-function")
@@ -34,7 +41,11 @@ RUNTIMES = (
     "ruby33",
     "php83",
 )
-INGRESS = {"internal": "ALLOW_INTERNAL_ONLY", "internal-and-gclb": "ALLOW_INTERNAL_AND_GCLB", "all": "ALLOW_ALL"}
+INGRESS = {
+    "internal": "ALLOW_INTERNAL_ONLY",
+    "internal-and-gclb": "ALLOW_INTERNAL_AND_GCLB",
+    "all": "ALLOW_ALL",
+}
 # words in an ask -> runtime ID
 _RUNTIME_WORDS = {
     "python": "python312",
@@ -57,7 +68,10 @@ PARAMETERS = (
     Parameter("runtime", "str", "Cloud Functions runtime", default="python312", choices=RUNTIMES),
     Parameter("entry_point", "str", "function in the source that handles requests", default="handler"),
     Parameter(
-        "source_bucket", "str", "existing bucket with the source zip (empty: create one and upload)", default=""
+        "source_bucket",
+        "str",
+        "existing bucket with the source zip (empty: create one and upload)",
+        default="",
     ),
     Parameter("source_object", "str", "source zip object in source_bucket", default="function-source.zip"),
     Parameter("memory", "str", "memory per instance (256M, 512M, 1G)", default="256M"),
@@ -98,7 +112,10 @@ def extract(text: str) -> dict[str, Any]:
     if runtime and runtime.lower() in RUNTIMES:
         found["runtime"] = runtime.lower()
     else:
-        word = first(r"(?<![\w.])(python|nodejs|node|javascript|typescript|golang|go|java|dotnet|\.net|c#|ruby|php)\b", text)
+        word = first(
+            r"(?<![\w.])(python|nodejs|node|javascript|typescript|golang|go|java|dotnet|\.net|c#|ruby|php)\b",
+            text,
+        )
         if word:
             found["runtime"] = _RUNTIME_WORDS[word.lower()]
     found["entry_point"] = first(r"\bentry[\s-]?point\s*(?:=|:|is|of)?\s*([A-Za-z_][\w.]*)", text)
@@ -106,7 +123,9 @@ def extract(text: str) -> dict[str, Any]:
     if source:
         found["source_bucket"], found["source_object"] = source.group(1), source.group(2)
     else:
-        found["source_bucket"] = first(r"\b(?:source\s+)?bucket\s+(?:gs://)?([a-z0-9][a-z0-9._-]{2,62})\b", text)
+        found["source_bucket"] = first(
+            r"\b(?:source\s+)?bucket\s+(?:gs://)?([a-z0-9][a-z0-9._-]{2,62})\b", text
+        )
     memory = first(r"\b(\d+(?:M|Mi|G|Gi))\b|\b(\d+)\s*mb\b", text, 0) or first(r"\b(\d+)\s*mb\b", text)
     if memory:
         found["memory"] = memory if memory[-1] in "MGi" else f"{memory}M"

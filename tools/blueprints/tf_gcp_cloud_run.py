@@ -16,7 +16,14 @@ import re
 from typing import Any
 
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
-from tools.blueprints.tf_gcp_azure_parts import bound, first, gcp_parameters, gcp_values, project_from, says_public
+from tools.blueprints.tf_gcp_azure_parts import (
+    bound,
+    first,
+    gcp_parameters,
+    gcp_values,
+    project_from,
+    says_public,
+)
 from tools.blueprints.tf_templates import template_blueprint_files, template_folder
 
 FOLDER = template_folder("gcp", "tf-gcp-cloud-run")
@@ -28,7 +35,12 @@ INGRESS = {
 
 PARAMETERS = (
     *gcp_parameters("api", "service name (its service account is <name>-run)"),
-    Parameter("image", "str", "container image, pinned, e.g. europe-docker.pkg.dev/acme/apps/api:1.4.2", required=True),
+    Parameter(
+        "image",
+        "str",
+        "container image, pinned, e.g. europe-docker.pkg.dev/acme/apps/api:1.4.2",
+        required=True,
+    ),
     Parameter("port", "int", "port the container listens on", default=8080, minimum=1),
     Parameter(
         "ingress",
@@ -130,7 +142,7 @@ CLOUD_RUN = Blueprint(
             "port": 9000,
         },
     ),
-    example_ask="cloud run service for europe-docker.pkg.dev/acme/apps/api:1.4.2 in project acme-prod, max 20 instances",
+    example_ask="cloud run service for europe-docker.pkg.dev/acme/apps/api:1.4.2, project acme-prod",
 )
 
 BLUEPRINTS = (CLOUD_RUN,)

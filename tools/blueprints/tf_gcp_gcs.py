@@ -35,7 +35,9 @@ PARAMETERS = (
     ),
     Parameter("kms_key", "str", "Cloud KMS key for CMEK (empty: Google-managed keys)", default=""),
     Parameter("retention_days", "int", "retention policy in days (0: none)", default=0, minimum=0),
-    Parameter("nearline_after_days", "int", "move objects to NEARLINE after N days (0: never)", default=0, minimum=0),
+    Parameter(
+        "nearline_after_days", "int", "move objects to NEARLINE after N days (0: never)", default=0, minimum=0
+    ),
     Parameter("expire_after_days", "int", "delete objects after N days (0: never)", default=0, minimum=0),
 )
 
@@ -110,7 +112,13 @@ GCS = Blueprint(
             "retention_days": 30,
             "nearline_after_days": 90,
         },
-        {"project": "acme-dev", "name": "scratch", "region": "us", "versioning": False, "expire_after_days": 14},
+        {
+            "project": "acme-dev",
+            "name": "scratch",
+            "region": "us",
+            "versioning": False,
+            "expire_after_days": 14,
+        },
         {"project": "acme-dev", "name": "archive", "region": "eu", "storage_class": "archive"},
     ),
     example_ask="a gcs bucket called ml-datasets in project acme-prod, europe-west1, nearline after 90 days",

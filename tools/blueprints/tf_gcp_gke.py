@@ -92,7 +92,9 @@ _G2_BY_GPUS = {2: "g2-standard-24", 4: "g2-standard-48", 8: "g2-standard-96"}  #
 def extract(text: str) -> dict[str, Any]:
     """Project, channel, machine types, node counts, GPU wishes and authorised networks from the words."""
     found: dict[str, Any] = {"project": project_from(text)}
-    channel = first(r"\b(rapid|regular|stable)\s+(?:release\s+)?channel\b|\bchannel\s+(rapid|regular|stable)\b", text)
+    channel = first(
+        r"\b(rapid|regular|stable)\s+(?:release\s+)?channel\b|\bchannel\s+(rapid|regular|stable)\b", text
+    )
     if channel:
         found["release_channel"] = channel.lower()
     gpu = says_gpu(text)
@@ -108,7 +110,9 @@ def extract(text: str) -> dict[str, Any]:
             found["gpu_machine_type"] = machine.lower()
         else:
             found["machine_type"] = machine.lower()
-    gpu_nodes = first(r"\b(?:up\s+to|max(?:imum)?(?:\s+of)?)\s+(\d+)\s+gpu\s+nodes?\b|\b(\d+)\s+gpu\s+nodes?\b", text)
+    gpu_nodes = first(
+        r"\b(?:up\s+to|max(?:imum)?(?:\s+of)?)\s+(\d+)\s+gpu\s+nodes?\b|\b(\d+)\s+gpu\s+nodes?\b", text
+    )
     if gpu_nodes:
         found["gpu"] = True
         found["gpu_max_nodes"] = int(gpu_nodes)
@@ -138,7 +142,9 @@ def extract(text: str) -> dict[str, Any]:
     cidrs = re.findall(_CIDR, text)
     if cidrs and re.search(r"\b(?:authori[sz]ed|allow\w*|from|access)\b", text, re.IGNORECASE):
         found["authorized_networks"] = ",".join(cidrs)
-    if re.search(r"\bprivate\s+(?:control\s+plane\s+)?endpoint\b|\bno\s+public\s+endpoint\b", text, re.IGNORECASE):
+    if re.search(
+        r"\bprivate\s+(?:control\s+plane\s+)?endpoint\b|\bno\s+public\s+endpoint\b", text, re.IGNORECASE
+    ):
         found["private_endpoint"] = True
     return found
 
@@ -175,7 +181,7 @@ GKE = Blueprint(
         {"project": "acme-dev", "release_channel": "rapid", "min_nodes": 1, "max_nodes": 2},
         {"project": "acme-prod", "name": "internal", "private_endpoint": True, "release_channel": "stable"},
     ),
-    example_ask="gke cluster in project acme-prod, europe-west4, 3-9 nodes of n2-standard-8 with an L4 gpu pool",
+    example_ask="gke cluster in project acme-prod, europe-west4, 3-9 nodes of n2-standard-8, L4 gpu pool",
 )
 
 BLUEPRINTS = (GKE,)

@@ -32,14 +32,20 @@ GPUS = {
 }
 
 PARAMETERS = (
-    *gcp_parameters("model-endpoint", "endpoint display name (6-22 characters; serving account <name>-serving)"),
+    *gcp_parameters(
+        "model-endpoint", "endpoint display name (6-22 characters; serving account <name>-serving)"
+    ),
     Parameter("model_id", "str", "uploaded Vertex AI model to deploy (empty: endpoint only)", default=""),
     Parameter("machine_type", "str", "machine type of the model's replicas", default="n1-standard-4"),
-    Parameter("accelerator_type", "str", "GPU type per replica, e.g. nvidia-tesla-t4 (empty: CPU)", default=""),
+    Parameter(
+        "accelerator_type", "str", "GPU type per replica, e.g. nvidia-tesla-t4 (empty: CPU)", default=""
+    ),
     Parameter("accelerator_count", "int", "GPUs per replica", default=1, minimum=1),
     Parameter("min_replicas", "int", "replicas always running", default=1, minimum=1),
     Parameter("max_replicas", "int", "upper bound of autoscaling", default=2, minimum=1),
-    Parameter("network", "str", "VPC to peer a private endpoint with (projects/N/global/networks/X)", default=""),
+    Parameter(
+        "network", "str", "VPC to peer a private endpoint with (projects/N/global/networks/X)", default=""
+    ),
     Parameter("kms_key", "str", "Cloud KMS key for CMEK (empty: Google-managed keys)", default=""),
 )
 
@@ -133,7 +139,7 @@ VERTEX_ENDPOINT = Blueprint(
             "kms_key": "projects/acme-ml/locations/europe-west1/keyRings/ml/cryptoKeys/vertex",
         },
     ),
-    example_ask="vertex ai endpoint called fraud-scoring in project acme-ml, europe-west4, t4 gpu, up to 4 replicas",
+    example_ask="vertex ai endpoint fraud-scoring in project acme-ml, europe-west4, t4 gpu, up to 4 replicas",
 )
 
 BLUEPRINTS = (VERTEX_ENDPOINT,)
