@@ -215,7 +215,14 @@ KSERVE = Blueprint(
     title="KServe InferenceService: a model by format and storage URI, replicas and scaling, optional GPU",
     parameters=PARAMETERS,
     render=render,
-    keywords=(r"\bkserve\b", r"\binference\s*services?\b", r"\bisvc\b", r"\bserving\.kserve\.io\b"),
+    keywords=(
+        r"\bkserve\b",
+        r"\binference\s*services?\b",
+        r"\bisvc\b",
+        r"\bserving\.kserve\.io\b",
+        r"\b(?:s3|gs|pvc|hf|oci|azureblob)://",
+        r"\b(?:sklearn|scikit-learn|xgboost|lightgbm|onnx|pmml|tensorflow|pytorch|paddle)\s+models?\b",
+    ),
     extract=extract,
     examples=(
         {

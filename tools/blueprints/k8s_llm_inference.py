@@ -284,6 +284,9 @@ LLM_INFERENCE = Blueprint(
         r"\bgpu\s+inference\b",
         r"\bllm\s+(?:inference|serving|server)\b",
         r"\b(?:inference|serving)\s+server\b",
+        # a Hugging Face model id of a known open-weights family: the model is served here
+        r"(?<![\w:/.-])[\w-]+/(?:meta-)?(?:llama|mistral|mixtral|qwen|gemma|phi|falcon|deepseek|gpt-oss|granite)[\w.-]*",
+        r"\b(?:serve|serving|self-host(?:ed|ing)?)\s+(?:an?\s+|the\s+|our\s+)?(?:own\s+)?(?:llm|language\s+model)s?\b",
     ),
     extract=extract,
     examples=(
