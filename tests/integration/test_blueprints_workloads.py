@@ -239,11 +239,20 @@ def test_cronjob_refuses_a_made_up_time_zone() -> None:
         ("cron '*/15 * * * *'", "*/15 * * * *"),
         ('schedule "0 6 * * 1"', "0 6 * * 1"),
         ("runs at 0 3 * * * every day", "0 3 * * *"),
+        ('cron "0 9 * * MON-FRI"', "0 9 * * MON-FRI"),
+        ("cronjob 'python report.py' hourly", "0 * * * *"),  # a quoted command is not a schedule
     ],
 )
 def test_schedule_words(words: str, schedule: str) -> None:
     assert schedule_from_words(words) == schedule
     check_schedule(schedule)
+
+
+@pytest.mark.parametrize(
+    "words", ["every 90 minutes", "every 36 hours", "now and then", "whenever someone asks"]
+)
+def test_schedule_words_that_have_no_cron_schedule(words: str) -> None:
+    assert schedule_from_words(words) is None
 
 
 # --- PostgreSQL and Redis -------------------------------------------------------------------------
@@ -673,7 +682,7 @@ INTENT_CASES: list[tuple[str, str, dict[str, Any]]] = [
         {"name": "mailer", "config_map": "mailer-settings"},
     ),
     (
-        'kafka consumer acme/consumer:0.3 health command "test -f /tmp/healthy" and secret kafka-creds',
+        'kafka consumer acme/consumer:0.3 health command "test -f /tmp/healthy" and secret Kafka-Creds',
         "k8s-worker",
         {"image": "acme/consumer:0.3", "health_command": "test -f /tmp/healthy", "secret": "kafka-creds"},
     ),

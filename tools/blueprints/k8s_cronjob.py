@@ -32,7 +32,9 @@ from tools.blueprints.k8s_workload_parts import (
     CLOCK,
     SECRETS_ROOT,
     app_name,
+    container_words,
     dns_name,
+    first_group,
     hardened_container,
     mask,
     pod_template,
@@ -199,6 +201,10 @@ def _number(text: str, names: tuple[str, ...], offset: int) -> int | None:
 def render(values: dict[str, Any]) -> list[GeneratedFile]:
     """The CronJob, in one file."""
     name = app_name(values)
+    if len(name) > 52:
+        raise InputError(
+            "--set name", f"{name!r} is longer than 52 characters, the most a CronJob's name may be"
+        )
     labels = labels_for(name)
     meta = metadata(name, dns_name(values["namespace"], "namespace"), labels)
     schedule = check_schedule(values["schedule"])
@@ -262,9 +268,10 @@ _QUOTED_SCHEDULE = re.compile(
     r"""(?:"([^"]+)"|'([^']+)'|`([^`]+)`)""",
     re.IGNORECASE,
 )
+# five fields: minute, hour and day of month start with a digit, * or ?; month and day of week may be names
 _BARE_SCHEDULE = re.compile(
-    r"(?<!\S)((?:[\d*?][\d*?,/-]*\s+){4}[\d*?][\w*?,/-]*|@(?:yearly|annually|monthly|weekly|daily|midnight|hourly))"
-    r"(?!\S)",
+    r"(?<!\S)((?:[\d*?][\d*?,/-]*\s+){3}(?:[\w*?][\w*?,/-]*\s+)[\w*?][\w*?,/-]*"
+    r"|@(?:yearly|annually|monthly|weekly|daily|midnight|hourly))(?!\S)",
     re.IGNORECASE,
 )
 _EVERY_N = re.compile(r"\bevery\s+(\d+)\s*(minutes?|mins?|m|hours?|hrs?|h)\b", re.IGNORECASE)
@@ -310,9 +317,9 @@ def _time_of_day(text: str, default_hour: int) -> tuple[int, int]:
 
 def schedule_from_words(text: str) -> str | None:
     """A cron schedule for phrasings such as "every 5 minutes", "daily at 02:30", "every monday"."""
-    quoted = _QUOTED_SCHEDULE.search(text)
-    if quoted:
-        return " ".join(next(g for g in quoted.groups() if g).split())
+    quoted = first_group(_QUOTED_SCHEDULE.search(text))
+    if quoted and _BARE_SCHEDULE.fullmatch(quoted.strip()):
+        return " ".join(quoted.split())
     bare = _BARE_SCHEDULE.search(text)
     if bare:
         return " ".join(bare.group(1).split())
@@ -321,9 +328,11 @@ def schedule_from_words(text: str) -> str | None:
     every = _EVERY_N.search(text)
     if every:
         count, unit = int(every.group(1)), every.group(2).lower()
-        if unit.startswith("m"):
+        if unit.startswith("m") and 1 <= count <= 59:
             return "* * * * *" if count == 1 else f"*/{count} * * * *"
-        return "0 * * * *" if count == 1 else f"0 */{count} * * *"
+        if unit.startswith("h") and 1 <= count <= 23:
+            return "0 * * * *" if count == 1 else f"0 */{count} * * *"
+        return None  # "every 90 minutes" has no cron schedule: better asked for than guessed
     if _HOURLY.search(text):
         return "0 * * * *"
     hour, minute = _time_of_day(text, 2 if _NIGHTLY.search(text) else 0)
@@ -342,24 +351,10 @@ def schedule_from_words(text: str) -> str | None:
     return None
 
 
-_QUOTED = r"""\s*[:=]?\s*(?:"([^"]+)"|'([^']+)'|`([^`]+)`)"""
-_COMMAND = re.compile(r"\b(?:command|cmd|runs?|running|executes?)" + _QUOTED, re.IGNORECASE)
-_ARGS = re.compile(r"\b(?:args|arguments)" + _QUOTED, re.IGNORECASE)
-_CONFIG_MAP = re.compile(
-    r"\b(?:config\s*map|env(?:ironment)?\s+from(?:\s+(?:the\s+)?config\s*map)?)\s+([a-z0-9][a-z0-9-]*)\b",
-    re.IGNORECASE,
-)
-_SECRET = re.compile(r"\bsecret\s+(?!named\b|called\b)([a-z0-9][a-z0-9-]*)\b", re.IGNORECASE)
-
-
 def extract(text: str) -> dict[str, Any]:
     """The CronJob's own parameters from an ask: schedule, time zone, command, retries, timeout."""
-    found: dict[str, Any] = {"schedule": schedule_from_words(text)}
-    without_schedule = _QUOTED_SCHEDULE.sub(" ", text)
-    for pattern, key in ((_COMMAND, "command"), (_ARGS, "args")):
-        match = pattern.search(without_schedule)
-        if match:
-            found[key] = next(g for g in match.groups() if g)
+    found = container_words(_QUOTED_SCHEDULE.sub(" ", text))
+    found["schedule"] = schedule_from_words(text)
     zone = _TIME_ZONE.search(text)
     if zone:
         found["time_zone"] = next(g for g in zone.groups() if g)
@@ -373,10 +368,6 @@ def extract(text: str) -> dict[str, Any]:
         found["active_deadline_seconds"] = int(timeout.group(1)) * factor
     if re.search(r"\b(?:restart(?:\s+policy)?\s+never|never\s+restart|new\s+pod\s+(?:per|each))", text, re.I):
         found["restart_policy"] = "never"
-    for pattern, key in ((_CONFIG_MAP, "config_map"), (_SECRET, "secret")):
-        match = pattern.search(text)
-        if match:
-            found[key] = match.group(1).lower()
     # a clock time ("daily at 02:30") is not an image, whatever the shared parser made of it
     found.update(shared_corrections(text, mask(text, CLOCK), {}))
     return found

@@ -192,7 +192,8 @@ _DATABASE = re.compile(
 )
 _USER = re.compile(r"\b(?:user(?:name)?|owner|role)\s+([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 _PASSWORD_SECRET = re.compile(
-    r"\b(?:password\s+(?:from\s+|in\s+)?(?:the\s+)?secret|secret)\s+([a-z0-9][a-z0-9-]*)\b", re.IGNORECASE
+    r"\b(?:password\s+(?:from\s+|in\s+)?(?:the\s+)?secret|secret)\s+(?:named\s+|called\s+)?([a-z0-9][a-z0-9-]*)\b",
+    re.IGNORECASE,
 )
 _CLIENT_LABEL = re.compile(r"\b(?:label(?:led)?|labeled)\s+([\w./-]+=[\w.-]+)", re.IGNORECASE)
 _CLIENT_NAMESPACE = re.compile(

@@ -29,12 +29,15 @@ from tools.blueprints.k8s_parts import (
     resources,
 )
 from tools.blueprints.k8s_workload_parts import (
+    QUOTED,
     SECRETS_ROOT,
     app_name,
     comment,
+    container_words,
     deployment,
     dns_name,
     exec_probe,
+    first_group,
     hardened_container,
     pod_template,
     quantity,
@@ -163,41 +166,20 @@ def render(values: dict[str, Any]) -> list[GeneratedFile]:
     return [GeneratedFile(f"{name}.yaml", header + dump(objects))]
 
 
-_QUOTED = r"""\s*[:=]?\s*(?:"([^"]+)"|'([^']+)'|`([^`]+)`)"""
-_COMMAND = re.compile(r"\b(?:command|cmd|runs?|running|executes?)" + _QUOTED, re.IGNORECASE)
-_ARGS = re.compile(r"\b(?:args|arguments)" + _QUOTED, re.IGNORECASE)
 _HEALTH_COMMAND = re.compile(
-    r"\b(?:health\s*(?:check|command|cmd)?|liveness(?:\s+probe)?|probe)" + _QUOTED, re.IGNORECASE
-)
-_CONFIG_MAP = re.compile(
-    r"\b(?:config\s*map|env(?:ironment)?\s+from(?:\s+(?:the\s+)?config\s*map)?)\s+([a-z0-9][a-z0-9-]*)\b",
-    re.IGNORECASE,
+    r"\b(?:health\s*(?:check|command|cmd)?|liveness(?:\s+probe)?|probe)" + QUOTED, re.IGNORECASE
 )
 _COUNT = re.compile(r"\b(\d+)\s+(?:\w+\s+)?(?:workers|consumers)\b", re.IGNORECASE)
-_SECRET = re.compile(r"\bsecret\s+(?!named\b|called\b)([a-z0-9][a-z0-9-]*)\b", re.IGNORECASE)
-
-
-def _quoted(pattern: re.Pattern[str], text: str) -> str | None:
-    match = pattern.search(text)
-    return next(group for group in match.groups() if group) if match else None
 
 
 def extract(text: str) -> dict[str, Any]:
-    """The worker's own parameters from an ask: quoted command, args and health command, ConfigMap, Secret."""
-    found: dict[str, Any] = {}
-    health = _quoted(_HEALTH_COMMAND, text)
-    if health:
-        found["health_command"] = health
-        text = _HEALTH_COMMAND.sub(" ", text)
-    found["command"] = _quoted(_COMMAND, text)
-    found["args"] = _quoted(_ARGS, text)
-    for pattern, key in ((_CONFIG_MAP, "config_map"), (_SECRET, "secret")):
-        match = pattern.search(text)
-        if match:
-            found[key] = match.group(1).lower()
-    count = _COUNT.search(text)
-    if count:
-        found["replicas"] = count.group(1)
+    """The worker's own parameters from an ask: quoted command, args and health command, ConfigMap, Secret,
+    and "4 workers" as the replica count.
+    """
+    health = first_group(_HEALTH_COMMAND.search(text))
+    found = container_words(_HEALTH_COMMAND.sub(" ", text))
+    found["health_command"] = health
+    found["replicas"] = first_group(_COUNT.search(text))
     return found
 
 

@@ -357,3 +357,32 @@ def single_instance_database(
             client_namespace and dns_name(client_namespace, "client_namespace"),
         ),
     ]
+
+
+# --- words of an ask -------------------------------------------------------------------------------
+
+QUOTED = r"""\s*[:=]?\s*(?:"([^"]+)"|'([^']+)'|`([^`]+)`)"""
+COMMAND_WORDS = re.compile(r"\b(?:command|cmd|runs?|running|executes?)" + QUOTED, re.IGNORECASE)
+ARGS_WORDS = re.compile(r"\b(?:args|arguments)" + QUOTED, re.IGNORECASE)
+CONFIG_MAP_WORDS = re.compile(
+    r"\b(?:config\s*map|env(?:ironment)?\s+from(?:\s+(?:the\s+)?config\s*map)?)\s+([a-z0-9][a-z0-9-]*)\b",
+    re.IGNORECASE,
+)
+SECRET_WORDS = re.compile(r"\bsecret\s+(?:named\s+|called\s+)?([a-z0-9][a-z0-9-]*)\b", re.IGNORECASE)
+
+
+def first_group(match: re.Match[str] | None) -> str | None:
+    """The first group of `match` that matched, or None."""
+    return next((group for group in match.groups() if group), None) if match else None
+
+
+def container_words(text: str) -> dict[str, Any]:
+    """A quoted command and args, a ConfigMap for the environment and a Secret to mount, from an ask."""
+    config_map = first_group(CONFIG_MAP_WORDS.search(text))
+    secret = first_group(SECRET_WORDS.search(text))
+    return {
+        "command": first_group(COMMAND_WORDS.search(text)),
+        "args": first_group(ARGS_WORDS.search(text)),
+        "config_map": config_map and config_map.lower(),
+        "secret": secret and secret.lower(),
+    }
