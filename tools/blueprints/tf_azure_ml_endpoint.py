@@ -115,7 +115,7 @@ ML_ENDPOINT = Blueprint(
     keywords=(
         r"\bazure\s*ml\b|\baml\b|\bazureml\b",
         r"\bmachine\s+learning\b",
-        r"\b(?:online|model|inference|ml)\s+endpoints?\b|\bendpoints?\b",
+        r"\b(?:online|model|inference|ml)\s+endpoints?\b",
         r"\bazure\b",
         r"\bazure\b.*\b(?:ml|model|endpoint|inference)\b|\b(?:ml|model|endpoint|inference)\b.*\bazure\b",
     ),

@@ -115,7 +115,8 @@ VERTEX_ENDPOINT = Blueprint(
     render=render,
     keywords=(
         r"\bvertex(?:\s+ai)?\b",
-        r"\b(?:model|prediction|inference|online)\s+endpoints?\b|\bendpoints?\b",
+        r"\b(?:model|prediction|inference|online)\s+endpoints?\b",
+        r"\bvertex\s+(?:ai\s+)?endpoints?\b|\bendpoints?\b.*\bvertex\b",
         r"\b(?:gcp|google(?:\s+cloud)?)\b",
         r"\b(?:gcp|google)\b.*\b(?:endpoint|model|inference)\b|\b(?:endpoint|model|inference)\b.*\b(?:gcp|google)\b",
     ),

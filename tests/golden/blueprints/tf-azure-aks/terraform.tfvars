@@ -1,0 +1,17 @@
+name                   = "aks-ml"
+location               = "westeurope"
+resource_group_name    = "rg-aks-ml"
+create_resource_group  = true
+kubernetes_version     = ""
+sku_tier               = "Standard"
+vm_size                = "Standard_D4ds_v5"
+min_nodes              = 2
+max_nodes              = 5
+gpu_enabled            = true
+gpu_vm_size            = "Standard_NC24ads_A100_v4"
+gpu_max_nodes          = 3
+network_policy         = "cilium"
+private_cluster        = true
+authorized_ip_ranges   = []
+admin_group_object_ids = ["00000000-0000-0000-0000-000000000001"]
+monitoring             = true

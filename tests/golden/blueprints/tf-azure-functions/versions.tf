@@ -1,0 +1,17 @@
+terraform {
+  required_version = ">= 1.9.0"
+
+  required_providers {
+    azurerm = {
+      source  = "hashicorp/azurerm"
+      version = "~> 4.42"
+    }
+  }
+}
+
+provider "azurerm" {
+  features {}
+
+  # Account keys are off on dedicated plans: data-plane calls authenticate with Entra ID.
+  storage_use_azuread = true
+}

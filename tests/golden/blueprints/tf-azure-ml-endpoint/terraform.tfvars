@@ -1,0 +1,10 @@
+name                  = "fraud-ml"
+location              = "westeurope"
+resource_group_name   = "rg-fraud-ml"
+create_resource_group = true
+public_network_access = true
+isolation_mode        = "AllowOnlyApprovedOutbound"
+endpoint_auth_mode    = "AADToken"
+model_id              = "azureml://registries/azureml/models/distilbert-base-uncased/versions/12"
+instance_type         = "Standard_DS3_v2"
+instance_count        = 2

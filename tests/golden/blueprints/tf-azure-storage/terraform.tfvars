@@ -1,0 +1,12 @@
+name                      = "datalake"
+location                  = "westeurope"
+resource_group_name       = "rg-datalake"
+create_resource_group     = true
+replication               = "GZRS"
+access_tier               = "Hot"
+shared_access_key_enabled = false
+versioning                = true
+soft_delete_days          = 14
+allowed_ips               = ["203.0.113.0/24"]
+allowed_subnet_ids        = []
+containers                = ["raw", "curated"]

@@ -1,0 +1,11 @@
+project         = "acme-prod"
+region          = "europe-west1"
+name            = "resize-images"
+runtime         = "python312"
+entry_point     = "resize"
+source_bucket   = "acme-prod-fn-sources"
+source_object   = "resize-images/v3.zip"
+memory          = "512M"
+timeout_seconds = 60
+max_instances   = 10
+ingress         = "ALLOW_INTERNAL_ONLY"

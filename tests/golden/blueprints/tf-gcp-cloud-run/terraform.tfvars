@@ -1,0 +1,12 @@
+project       = "acme-prod"
+region        = "europe-west1"
+name          = "orders-api"
+image         = "europe-docker.pkg.dev/acme-prod/apps/orders-api:2.3.1"
+port          = 8080
+ingress       = "INGRESS_TRAFFIC_ALL"
+min_instances = 1
+max_instances = 20
+cpu           = "2"
+memory        = "1Gi"
+concurrency   = 80
+public        = false

@@ -1,0 +1,10 @@
+project                 = "acme-prod"
+region                  = "europe-west1"
+name                    = "ml-datasets"
+storage_class           = "STANDARD"
+versioning              = true
+noncurrent_version_days = 30
+kms_key                 = "projects/acme-prod/locations/europe-west1/keyRings/storage/cryptoKeys/gcs"
+retention_days          = 30
+nearline_after_days     = 90
+expire_after_days       = 0

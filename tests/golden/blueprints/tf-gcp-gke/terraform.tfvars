@@ -1,0 +1,14 @@
+project             = "acme-prod"
+region              = "europe-west4"
+name                = "ml-cluster"
+release_channel     = "REGULAR"
+machine_type        = "n2-standard-8"
+min_nodes           = 3
+max_nodes           = 9
+gpu_enabled         = true
+gpu_type            = "nvidia-l4"
+gpu_machine_type    = "g2-standard-8"
+gpu_count           = 1
+gpu_max_nodes       = 4
+authorized_networks = ["203.0.113.0/24", "198.51.100.10/32"]
+private_endpoint    = false

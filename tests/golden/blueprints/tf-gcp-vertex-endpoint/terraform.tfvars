@@ -1,0 +1,11 @@
+project           = "acme-ml"
+region            = "europe-west4"
+name              = "fraud-scoring"
+model_id          = "1234567890123456789"
+machine_type      = "n1-standard-8"
+accelerator_type  = "nvidia-tesla-t4"
+accelerator_count = 1
+min_replicas      = 1
+max_replicas      = 4
+network           = ""
+kms_key           = ""
