@@ -89,7 +89,7 @@ PARAMETERS = (
     Parameter(
         "gpu_node_selector",
         "str",
-        "node label key=value of GPU nodes, used when gpus > 0 (empty: none)",
+        "node label key=value of GPU nodes, used when gpus > 0 (none: no node selector)",
         default="nvidia.com/gpu.present=true",
     ),
     Parameter(
@@ -160,7 +160,7 @@ def render(values: dict[str, Any]) -> list[GeneratedFile]:
     if gpus:
         predictor["tolerations"] = [{"key": GPU_RESOURCE, "operator": "Exists", "effect": "NoSchedule"}]
         key, _, value = values["gpu_node_selector"].partition("=")
-        if key.strip():
+        if key.strip().lower() not in ("", "none", "-"):
             predictor["nodeSelector"] = {key.strip(): value.strip()}
     service = {
         "apiVersion": "serving.kserve.io/v1beta1",

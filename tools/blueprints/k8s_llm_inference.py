@@ -86,7 +86,7 @@ PARAMETERS = (
     Parameter(
         "gpu_node_selector",
         "str",
-        "node label key=value that GPU nodes carry (empty: no node selector)",
+        "node label key=value that GPU nodes carry (none: no node selector)",
         default="nvidia.com/gpu.present=true",
     ),
     Parameter("cache_size", "str", "size of each replica's model cache volume", default="100Gi"),
@@ -95,7 +95,7 @@ PARAMETERS = (
     Parameter(
         "hf_token_secret",
         "str",
-        "existing Secret holding the Hugging Face token under the key `token` (empty: no token)",
+        "existing Secret holding the Hugging Face token under the key `token` (none: no token)",
         default="hf-token",
     ),
     Parameter("max_model_len", "int", "context length to serve (0: the model's own)", default=0),
@@ -132,7 +132,7 @@ def render(values: dict[str, Any]) -> list[GeneratedFile]:
         {"name": "dshm", "emptyDir": {"medium": "Memory", "sizeLimit": values["shm_size"]}},
     ]
     env = _environment(runtime)
-    if values["hf_token_secret"]:
+    if not _off(values["hf_token_secret"]):
         mounts.append({"name": "hf-token", "mountPath": TOKEN_DIR, "readOnly": True})
         volumes.append(
             {
@@ -234,8 +234,13 @@ def _environment(runtime: str) -> list[dict[str, Any]]:
     return env
 
 
+def _off(text: str) -> bool:
+    """True for a value that switches an option off: none (empty cannot be given: it means the default)."""
+    return text.strip().lower() in ("", "none", "-")
+
+
 def _node_selector(text: str) -> dict[str, str]:
-    if not text.strip():
+    if _off(text):
         return {}
     key, _, value = text.strip().partition("=")
     return {key.strip(): value.strip()}
@@ -304,7 +309,7 @@ LLM_INFERENCE = Blueprint(
             "model": "mistralai/Mistral-7B-Instruct-v0.3",
             "gpus": 2,
             "gpu_node_selector": "cloud.google.com/gke-accelerator=nvidia-l4",
-            "hf_token_secret": "",
+            "hf_token_secret": "none",
         },
     ),
     example_ask="vllm inference server for meta-llama/Llama-3.1-8B-Instruct on 2 gpus, autoscale to 4",
