@@ -111,7 +111,8 @@ def test_cloud_run_image_scaling_and_private_by_default() -> None:
     assert values["max_instances"] == "25"
     assert values["public"] == "false"
     assert values["ingress"] == '"INGRESS_TRAFFIC_ALL"'
-    assert 'member   = "allUsers"' in files["main.tf"] and "count = var.public ? 1 : 0" in files["main.tf"]
+    assert 'member   = "allUsers"' in files["main.tf"]
+    assert "count = var.public ? 1 : 0" in files["main.tf"]
     assert "service_account                  = google_service_account.run.email" in files["main.tf"]
     public = tfvars(
         render("tf-gcp-cloud-run", project="acme", image="a/b:1", public=True, ingress="internal")
@@ -162,7 +163,8 @@ def test_gcs_bucket_is_private_versioned_and_optionally_cmek() -> None:
     main, values = files["main.tf"], tfvars(files)
     assert "uniform_bucket_level_access = true" in main
     assert 'public_access_prevention    = "enforced"' in main
-    assert 'dynamic "encryption"' in main and 'dynamic "retention_policy"' in main
+    assert 'dynamic "encryption"' in main
+    assert 'dynamic "retention_policy"' in main
     assert (values["kms_key"], values["retention_days"], values["versioning"]) == (f'"{key}"', "7", "true")
 
 
@@ -208,7 +210,8 @@ def test_container_app_secrets_are_never_literals() -> None:
     assert values["key_vault_secrets"] == f'{{ app-secret = "{uri}" }}'
     assert values["secret_environment"] == '{ DB_PASSWORD = "app-secret" }'
     assert "secrets" not in values
-    assert 'variable "secrets"' in variables and "sensitive   = true" in variables
+    assert 'variable "secrets"' in variables
+    assert "sensitive   = true" in variables
     assert "key_vault_secret_id = secret.value" in files["main.tf"]
     assert tfvars(render("tf-azure-container-apps", image="a/b:1"))["external"] == "false"
 
