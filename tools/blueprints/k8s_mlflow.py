@@ -201,10 +201,13 @@ def render(values: dict[str, Any]) -> list[GeneratedFile]:
         ),
         mounts=mounts,
     )
-    template = pod_template(labels, [container], volumes, terminationGracePeriodSeconds=30)
-    if values["service_account"]:
-        template["spec"]["serviceAccountName"] = dns_name(values["service_account"], "service_account")
-        template["spec"]["automountServiceAccountToken"] = True
+    template = pod_template(
+        labels,
+        [container],
+        volumes,
+        service_account=values["service_account"],
+        terminationGracePeriodSeconds=30,
+    )
     objects: list[dict[str, Any]] = [
         deployment(meta, labels, template, replicas, autoscale),
         service(meta, labels, 80 if port != 80 else port),

@@ -140,17 +140,23 @@ def pod_template(
     fs_group: int = 10001,
     spread: bool = True,
     annotations: dict[str, str] | None = None,
+    service_account: str = "",
     **spec_fields: Any,
 ) -> dict[str, Any]:
     """A pod template: no service-account token, `k8s_parts`' pod securityContext, spread over nodes.
 
     The pod's group is `fs_group` too (not the image's, often root's), and its volumes belong to it,
-    so mounted Secrets can be readable by the group only.
+    so mounted Secrets can be readable by the group only. With `service_account` the pod runs as
+    that account and mounts its token (workload identity needs it).
     """
     base = pod_security(run_as_user, fs_group)
     security = {"runAsNonRoot": base.pop("runAsNonRoot"), "runAsUser": base.pop("runAsUser")}
     security.update({"runAsGroup": fs_group, **base})
-    spec: dict[str, Any] = {"automountServiceAccountToken": False, "securityContext": security}
+    spec: dict[str, Any] = {}
+    if service_account:
+        spec["serviceAccountName"] = dns_name(service_account, "service_account")
+    spec["automountServiceAccountToken"] = bool(service_account)
+    spec["securityContext"] = security
     if spread:
         spec["affinity"] = spread_over_nodes(labels)
     spec.update({key: value for key, value in spec_fields.items() if value not in (None, "")})
