@@ -12,7 +12,9 @@ external secrets made beforehand with `docker secret create`, Swarm only), never
 in the file: Postgres reads its password with POSTGRES_PASSWORD_FILE, the web service
 gets `*_FILE` paths, Redis gets `--requirepass` from the secret at start.
 
-Swarm ignores `security_opt` and `depends_on` (Compose honours both); the sidecar keeps
+The published port uses Swarm's routing mesh (`mode: ingress`): with plain `docker compose`,
+more than one replica cannot publish the same host port, so run one there (or put a proxy
+in front). Swarm ignores `security_opt` and `depends_on` (Compose honours both); the sidecar keeps
 one replica that stops before its replacement starts, since two database processes must
 never share one volume.
 """
