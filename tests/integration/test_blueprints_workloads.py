@@ -327,6 +327,7 @@ def test_postgres_defaults_and_client_namespace() -> None:
         ({"client_label": "web"}, "key=value"),
         ({"database": "Orders-DB"}, "plain PostgreSQL name"),
         ({"name": "Orders_DB"}, "not a valid name"),
+        ({"password_key": "pass word"}, "not a Secret key"),
     ],
 )
 def test_postgres_refuses_bad_values(parameters: dict[str, Any], problem: str) -> None:

@@ -58,6 +58,7 @@ from tools.blueprints.k8s_workload_parts import (
     pod_template,
     quantity,
     scratch_volume,
+    secret_key,
     secret_volume,
     shared_corrections,
 )
@@ -191,6 +192,7 @@ def render(values: dict[str, Any]) -> list[GeneratedFile]:
     config_meta = metadata(f"{name}-config", namespace, labels)
     data = _settings(values)
     secret = dns_name(values["api_key_secret"] or f"{name}-llm", "api_key_secret")
+    secret_key(values["api_key_key"], "api_key_key")
     key_env = values["api_key_env"] or PROVIDERS[values["provider"]][1]
     if not _ENV_NAME.match(key_env):
         raise InputError("--set api_key_env", f"{key_env!r} is not a variable name")

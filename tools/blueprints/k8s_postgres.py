@@ -40,6 +40,7 @@ from tools.blueprints.k8s_workload_parts import (
     pod_template,
     quantity,
     scratch_volume,
+    secret_key,
     secret_volume,
     single_instance_database,
 )
@@ -111,6 +112,7 @@ def render(values: dict[str, Any]) -> list[GeneratedFile]:
     database = _identifier(values["database"], "database")
     user = _identifier(values["user"], "user")
     secret = dns_name(values["password_secret"] or f"{name}-auth", "password_secret")
+    secret_key(values["password_key"], "password_key")
     client = label_pair(values["client_label"] or f"{name}-client=true", "client_label")
     ready = ["pg_isready", "--host=127.0.0.1", f"--port={PORT}", f"--username={user}", f"--dbname={database}"]
     container = hardened_container(

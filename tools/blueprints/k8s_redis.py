@@ -41,6 +41,7 @@ from tools.blueprints.k8s_workload_parts import (
     pod_template,
     quantity,
     scratch_volume,
+    secret_key,
     secret_volume,
     single_instance_database,
 )
@@ -146,6 +147,7 @@ def render(values: dict[str, Any]) -> list[GeneratedFile]:
     labels = labels_for(name)
     meta = metadata(name, namespace, labels)
     secret = dns_name(values["password_secret"] or f"{name}-auth", "password_secret")
+    secret_key(values["password_key"], "password_key")
     client = label_pair(values["client_label"] or f"{name}-client=true", "client_label")
     memory_limit = quantity(values["memory_limit"], "memory_limit")
     settings = [

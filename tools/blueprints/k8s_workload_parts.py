@@ -62,6 +62,15 @@ def quantity(value: str, parameter: str) -> str:
     return value
 
 
+def secret_key(value: str, parameter: str) -> str:
+    """`value` when it can be a key of a Secret (letters, digits, '-', '_', '.'), else a clear error."""
+    if not re.fullmatch(r"[-._a-zA-Z0-9]{1,253}", value):
+        raise InputError(
+            f"--set {parameter}", f"{value!r} is not a Secret key: letters, digits, '-', '_', '.'"
+        )
+    return value
+
+
 def words(text: str | None, parameter: str) -> list[str]:
     """A command line split the way a POSIX shell would (quotes kept together), or a clear error."""
     if not text:
