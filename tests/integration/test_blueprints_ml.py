@@ -487,3 +487,11 @@ def test_asks_map_to_the_blueprint_and_parameters(
     generated = generate_blueprint(intent.blueprint, intent.parameters)
     assert (generated.validation.counts.invalid, generated.validation.counts.errors) == (0, 0)
     assert generated.validation.findings == []
+
+
+def test_the_pod_policies_do_not_look_inside_an_inferenceservice() -> None:
+    """Why k8s-kserve hardens the predictor itself: only the CRD schema checks an InferenceService."""
+    text = generate_blueprint("k8s-kserve", {"storage_uri": "s3://a/b"}).files[0].text
+    text = text.replace("allowPrivilegeEscalation: false", "privileged: true")
+    report = validate_k8s_files([GeneratedFile("isvc.yaml", text)])
+    assert (report.counts.valid, report.findings) == (1, [])
