@@ -16,7 +16,9 @@ Use from a blueprint module (any cloud):
         return template_blueprint_files(FOLDER, {"name": values["name"], ...})
 
 It also holds small helpers the cloud blueprints' `extract` functions share (`split_list`,
-`first`, `count_before`). This module defines no blueprint itself (it exports no `BLUEPRINTS`); the registry
+`first`, `count_before`), and `unless_other_cloud` for keywords: a generic word such as
+"bucket" or "postgres" should count for one cloud's blueprint only when the ask does not
+name another cloud. This module defines no blueprint itself (it exports no `BLUEPRINTS`); the registry
 imports it only because of its `tf_` prefix.
 """
 
@@ -102,3 +104,20 @@ def count_before(noun: str, text: str) -> int | None:
     if found is None:
         return None
     return int(found) if found.isdigit() else _NUMBER_WORDS[found.lower()]
+
+
+# Words that name a cloud or one of its products, for `unless_other_cloud`.
+CLOUD_WORDS = {
+    "aws": r"aws|amazon|eks|ecr|s3(?!:)|rds|lambda|sagemaker|greengrass|cloudwatch|dynamodb|fargate|ecs",
+    "gcp": r"gcp|google|gke|gcs|vertex|cloud\s+run|cloud\s+sql|cloud\s+functions?|bigquery|gce",
+    "azure": r"azure|aks|acr|entra|blob|storage\s+accounts?|function\s+apps?|cosmos\s*db|azureml",
+}
+
+
+def unless_other_cloud(pattern: str, cloud: str) -> str:
+    """A keyword regex matching `pattern` only in asks that name no cloud but `cloud` (see CLOUD_WORDS).
+
+    "postgres database on gcp" then does not count "postgres" for an AWS blueprint.
+    """
+    others = "|".join(words for name, words in CLOUD_WORDS.items() if name != cloud)
+    return rf"(?s)^(?!.*\b(?:{others})\b).*?(?:{pattern})"
