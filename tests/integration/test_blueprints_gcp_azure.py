@@ -13,6 +13,7 @@ import pytest
 from tools.blueprints.intent import parse_intent
 from tools.blueprints.model import GeneratedFile
 from tools.blueprints.registry import all_blueprints, generate_blueprint
+from tools.errors import InputError
 
 NAMES = [
     "tf-gcp-gke",
@@ -514,3 +515,21 @@ def test_intent(ask: str, name: str, expected: dict[str, Any]) -> None:
 )
 def test_cloud_words_pick_the_cloud(ask: str, name: str) -> None:
     assert parse_intent("terraform", ask).blueprint == name
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "s3 bucket with versioning and lifecycle rules",
+        "bucket with lifecycle rules on aws",
+        "eks cluster with gpu nodes",
+        "lambda function in python",
+        "sagemaker endpoint for my model",
+    ],
+)
+def test_aws_asks_are_not_taken_by_gcp_or_azure(ask: str) -> None:
+    try:
+        chosen = parse_intent("terraform", ask).blueprint
+    except InputError:
+        return  # no blueprint for it (yet): not ours either
+    assert not chosen.startswith(("tf-gcp-", "tf-azure-")), chosen

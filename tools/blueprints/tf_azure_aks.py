@@ -172,6 +172,7 @@ AKS = Blueprint(
     keywords=(
         r"\baks\b",
         r"\bgpus?\b|\bnvidia\b",
+        r"\bentra(?:\s+id)?\b|\bazure\s+cni\b|\bcilium\b|\bcalico\b|\bprivate\s+cluster\b",
         r"\bazure\s+kubernetes(?:\s+service)?\b",
         r"\b(?:kubernetes|k8s)\b",
         r"\bazure\b",

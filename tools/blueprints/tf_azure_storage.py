@@ -116,7 +116,8 @@ STORAGE = Blueprint(
         r"\bstorage\s+account\b",
         r"\bblob(?:\s+storage|\s+containers?)?\b|\badls\b|\bdata\s+lake\b",
         r"\bazure\b",
-        r"\bversioning\b|\bsoft[\s-]?delete\b|\bimmutab\w*",
+        # A product name weighs more than a feature word another cloud's bucket also matches.
+        r"\bstorage\s+accounts?\b|\bazure\s+blob\b|\bsoft[\s-]?delete\b",
         r"\bazure\b.*\b(?:storage|buckets?|blobs?)\b|\b(?:storage|buckets?|blobs?)\b.*\bazure\b",
     ),
     extract=extract,

@@ -101,7 +101,8 @@ GCS = Blueprint(
         r"\bbuckets?\b",
         r"\b(?:gcp|google(?:\s+cloud)?)\b",
         r"\b(?:gcp|google)\b.*\b(?:buckets?|object\s+storage)\b|\b(?:buckets?|object\s+storage)\b.*\b(?:gcp|google)\b",
-        r"\bversioning\b|\bversioned\b|\blifecycle\b|\bretention\b|\bcmek\b",
+        # A product name weighs more than a feature word another cloud's bucket also matches.
+        r"\bgcs\b|\bgoogle\s+cloud\s+storage\b|\bcmek\b",
     ),
     extract=extract,
     examples=(

@@ -158,6 +158,8 @@ GKE = Blueprint(
     keywords=(
         r"\bgke\b",
         r"\bgpus?\b|\bnvidia\b",
+        r"\b(?:rapid|regular|stable)\s+(?:release\s+)?channel\b|\brelease\s+channel\b|\bworkload\s+identity\b"
+        r"|\bdataplane\s+v2\b|\bshielded\s+nodes\b|\bautopilot\b",
         r"\bgoogle\s+kubernetes(?:\s+engine)?\b",
         r"\b(?:kubernetes|k8s)\b",
         r"\b(?:gcp|google(?:\s+cloud)?)\b",
