@@ -15,7 +15,13 @@ import re
 from typing import Any
 
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
-from tools.blueprints.tf_templates import first, split_list, template_blueprint_files, template_folder
+from tools.blueprints.tf_templates import (
+    first,
+    split_list,
+    template_blueprint_files,
+    template_folder,
+    unless_other_cloud,
+)
 from tools.errors import InputError
 
 FOLDER = template_folder("aws", "tf-aws-ecr")
@@ -91,9 +97,12 @@ ECR = Blueprint(
     parameters=PARAMETERS,
     render=render,
     keywords=(
-        r"\becr\b",
-        r"\bcontainer\s+(?:image\s+)?(?:registry|repo(?:sitory)?)\b|\bimage\s+(?:registry|repo(?:sitory)?)\b",
-        r"\b(?:docker|container)\s+images?\b",
+        r"(?<![.\w])ecr\b(?!\.)",
+        unless_other_cloud(
+            r"\b(?:container|docker|image)\s+(?:image\s+)?(?:registry|repo(?:sitory)?)\b", "aws"
+        ),
+        unless_other_cloud(r"\brepo(?:s|sitory|sitories)?\b|\bregistry\b", "aws"),
+        unless_other_cloud(r"\b(?:docker|container)\s+images?\b", "aws"),
         r"\b(?:aws|amazon)\b",
         r"\bscan\s+on\s+push\b|\bimmutable\s+tags?\b",
     ),

@@ -20,7 +20,13 @@ import re
 from typing import Any
 
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
-from tools.blueprints.tf_templates import first, split_list, template_blueprint_files, template_folder
+from tools.blueprints.tf_templates import (
+    first,
+    split_list,
+    template_blueprint_files,
+    template_folder,
+    unless_other_cloud,
+)
 from tools.errors import InputError
 
 FOLDER = template_folder("aws", "tf-aws-eks")
@@ -182,11 +188,11 @@ EKS = Blueprint(
     render=render,
     keywords=(
         r"\beks\b",
-        r"\bkubernetes\s+cluster\b|\bk8s\s+cluster\b",
-        r"\bgpus?\b|\bnvidia\b",
-        r"\bnode\s*groups?\b",
+        unless_other_cloud(r"\bkubernetes\s+cluster\b|\bk8s\s+cluster\b", "aws"),
+        unless_other_cloud(r"\bgpus?\b|\bnvidia\b", "aws"),
+        unless_other_cloud(r"\bnode\s*groups?\b", "aws"),
         r"\b(?:aws|amazon)\b",
-        r"\b(?:g4dn|g5|g6e?|p4de?|p5e?)\.\d*x?large\b",
+        r"(?<![.\w])(?:g4dn|g5|g6e?|p4de?|p5e?)\.\d*x?large\b",
     ),
     extract=extract,
     examples=(

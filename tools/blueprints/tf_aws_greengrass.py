@@ -23,7 +23,13 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
-from tools.blueprints.tf_templates import count_before, first, template_blueprint_files, template_folder
+from tools.blueprints.tf_templates import (
+    count_before,
+    first,
+    template_blueprint_files,
+    template_folder,
+    unless_other_cloud,
+)
 from tools.errors import InputError
 
 FOLDER = template_folder("aws", "tf-aws-greengrass")
@@ -100,10 +106,9 @@ def render(values: dict[str, Any]) -> list[GeneratedFile]:
 
 def extract(text: str) -> dict[str, Any]:
     """Device count, component name and version, artifact and architecture from an ask."""
+    boards = re.sub(r"\b(?:raspberry\s*pi|jetson\s+\w+)\s*\d\b", "board", text, flags=re.IGNORECASE)
     found: dict[str, Any] = {
-        "devices": count_before(
-            r"(?:edge\s+|core\s+|greengrass\s+|iot\s+)*(?:devices?|gateways?|cores?)\b", text
-        ),
+        "devices": count_before(r"(?:[a-z][\w-]*\s+){0,2}?(?:devices?|gateways?|cores?)\b", boards),
         "component_name": first(
             r"\bcomponent\s+(?:called\s+|named\s+)?([A-Za-z][\w-]*(?:\.[A-Za-z0-9_-]+){2,})", text, 0
         ),
@@ -127,10 +132,10 @@ GREENGRASS = Blueprint(
     render=render,
     keywords=(
         r"\bgreen\s*grass\b",
-        r"\biot\b",
-        r"\bedge\b",
+        unless_other_cloud(r"\biot\b", "aws"),
+        unless_other_cloud(r"\bedge\b", "aws"),
         r"\b(?:aws|amazon)\b",
-        r"\bcore\s+devices?\b|\bthing\s+groups?\b|\bcomponents?\b",
+        unless_other_cloud(r"\bcore\s+devices?\b|\bthing\s+groups?\b|\bcomponents?\b", "aws"),
     ),
     extract=extract,
     examples=(

@@ -18,7 +18,13 @@ import re
 from typing import Any
 
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
-from tools.blueprints.tf_templates import first, split_list, template_blueprint_files, template_folder
+from tools.blueprints.tf_templates import (
+    first,
+    split_list,
+    template_blueprint_files,
+    template_folder,
+    unless_other_cloud,
+)
 from tools.errors import InputError
 
 FOLDER = template_folder("aws", "tf-aws-lambda")
@@ -208,9 +214,9 @@ LAMBDA = Blueprint(
     render=render,
     keywords=(
         r"\blambdas?\b",
-        r"\bserverless\s+functions?\b|\bfunctions?\b",
+        unless_other_cloud(r"\bserverless\s+functions?\b|\bfunctions?\b", "aws"),
         r"\b(?:aws|amazon)\b",
-        r"\bdead[\s-]letter|\bdlq\b",
+        unless_other_cloud(r"\bdead[\s-]letter|\bdlq\b", "aws"),
         r"\breserved\s+concurrency\b|\bx-?ray\b",
     ),
     extract=extract,

@@ -21,7 +21,13 @@ import re
 from typing import Any
 
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
-from tools.blueprints.tf_templates import first, split_list, template_blueprint_files, template_folder
+from tools.blueprints.tf_templates import (
+    first,
+    split_list,
+    template_blueprint_files,
+    template_folder,
+    unless_other_cloud,
+)
 from tools.errors import InputError
 
 FOLDER = template_folder("aws", "tf-aws-rds-postgres")
@@ -169,8 +175,8 @@ RDS_POSTGRES = Blueprint(
     render=render,
     keywords=(
         r"\brds\b",
-        r"\bpostgres(?:ql)?\b|\bpg\b",
-        r"\bdatabases?\b|\bdb\b",
+        unless_other_cloud(r"\bpostgres(?:ql)?\b|\bpg\b", "aws"),
+        unless_other_cloud(r"\bdatabases?\b|\bdb\b", "aws"),
         r"\b(?:aws|amazon)\b",
         r"\bmulti[\s-]?az\b",
     ),

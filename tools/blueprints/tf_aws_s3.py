@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
-from tools.blueprints.tf_templates import first, template_blueprint_files, template_folder
+from tools.blueprints.tf_templates import first, template_blueprint_files, template_folder, unless_other_cloud
 from tools.errors import InputError
 
 FOLDER = template_folder("aws", "tf-aws-s3")
@@ -112,11 +112,11 @@ S3 = Blueprint(
     render=render,
     keywords=(
         r"\bs3\b(?!:)",
-        r"\bbuckets?\b",
+        unless_other_cloud(r"\bbuckets?\b", "aws"),
         r"\b(?:aws|amazon)\b",
-        r"\bobject\s+storage\b",
-        r"\bversioning\b|\bversioned\b",
-        r"\baccess\s+log(?:s|ging)?\b",
+        unless_other_cloud(r"\bobject\s+storage\b", "aws"),
+        unless_other_cloud(r"\bversioning\b|\bversioned\b", "aws"),
+        unless_other_cloud(r"\baccess\s+log(?:s|ging)?\b", "aws"),
     ),
     extract=extract,
     examples=(

@@ -20,7 +20,13 @@ import re
 from typing import Any
 
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
-from tools.blueprints.tf_templates import count_before, first, template_blueprint_files, template_folder
+from tools.blueprints.tf_templates import (
+    count_before,
+    first,
+    template_blueprint_files,
+    template_folder,
+    unless_other_cloud,
+)
 from tools.errors import InputError
 
 FOLDER = template_folder("aws", "tf-aws-sagemaker-endpoint")
@@ -131,10 +137,11 @@ SAGEMAKER_ENDPOINT = Blueprint(
     render=render,
     keywords=(
         r"\bsage\s*maker\b",
-        r"\b(?:inference|model|real[\s-]time)\s+endpoints?\b|\bendpoints?\b",
+        unless_other_cloud(r"\b(?:inference|model|real[\s-]time)\s+endpoints?\b|\bendpoints?\b", "aws"),
         r"\b(?:aws|amazon)\b",
-        r"\bdata\s+capture\b|\bmodel\.tar\.gz\b",
-        r"\bml\.[a-z0-9]+\.[a-z0-9]+\b",
+        unless_other_cloud(r"\bdata\s+capture\b|\bmodel\.tar\.gz\b", "aws"),
+        r"(?<![.\w])ml\.[a-z0-9]+\.[a-z0-9]+\b",
+        r"\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/",
     ),
     extract=extract,
     examples=(

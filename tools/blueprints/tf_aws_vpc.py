@@ -18,7 +18,13 @@ import ipaddress
 from typing import Any
 
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
-from tools.blueprints.tf_templates import count_before, first, template_blueprint_files, template_folder
+from tools.blueprints.tf_templates import (
+    count_before,
+    first,
+    template_blueprint_files,
+    template_folder,
+    unless_other_cloud,
+)
 from tools.errors import InputError
 
 FOLDER = template_folder("aws", "tf-aws-vpc")
@@ -131,10 +137,10 @@ VPC = Blueprint(
     render=render,
     keywords=(
         r"\bvpc\b",
-        r"\b(?:private|public)\s+(?:and\s+(?:private|public)\s+)?subnets?\b",
-        r"\bnat(?:\s+gateways?)?\b",
-        r"\bflow[\s-]logs?\b",
-        r"\bnetwork(?:ing)?\b(?!\s+load)",
+        unless_other_cloud(r"\b(?:private|public)\s+(?:and\s+(?:private|public)\s+)?subnets?\b", "aws"),
+        unless_other_cloud(r"\bnat(?:\s+gateways?)?\b", "aws"),
+        unless_other_cloud(r"\bflow[\s-]logs?\b", "aws"),
+        unless_other_cloud(r"\bnetwork(?:ing)?\b(?!\s+(?:load|isolation|polic))", "aws"),
         r"\b(?:aws|amazon)\b",
     ),
     extract=extract,
