@@ -83,6 +83,16 @@ def test_unused_variable(tmp_path: Path) -> None:
     assert [(f.resource, f.evidence[0].line) for f in found] == [("var.unused", 10)]
 
 
+def test_a_type_attribute_outside_a_variable_block_is_a_reference(tmp_path: Path) -> None:
+    resource = (
+        'resource "aws_sns_topic" "t" {\n  kms_master_key_id = "k"\n  dynamic "d" {\n'
+        "    for_each = [1]\n    content {\n      type = var.kind\n    }\n  }\n}\n"
+    )
+    declared = PINNED + 'variable "kind" {\n  type    = string\n  default = "x"\n}\n' + resource
+    assert "TF_UNUSED_VARIABLE" not in ids(tmp_path, declared)
+    assert "TF_UNDECLARED_VARIABLE" in ids(tmp_path, PINNED + resource)
+
+
 def test_missing_required_providers_and_versions(tmp_path: Path) -> None:
     found = ids(tmp_path, 'resource "google_storage_bucket" "b" {\n  uniform_bucket_level_access = true\n}\n')
     assert {"TF_MISSING_REQUIRED_PROVIDERS", "TF_MISSING_REQUIRED_VERSION"} <= found

@@ -15,8 +15,10 @@ from tools.errors import InputError
 from tools.terraform.model import Block, Ref
 
 _BUILTIN_ROOTS = {"each", "count", "path", "self", "terraform"}
-# Attributes whose expressions name things that are not references to declared objects.
-_NOT_REFERENCES = {"provider", "providers", "ignore_changes", "replace_triggered_by", "type"}
+# Attributes whose expressions name things that are not references to declared objects
+# (a variable's `type = list(string)` names types; elsewhere `type = var.x` is a reference).
+_NOT_REFERENCES = frozenset({"provider", "providers", "ignore_changes", "replace_triggered_by"})
+_NOT_REFERENCES_IN_VARIABLES = _NOT_REFERENCES | {"type"}
 _SNIFF_BYTES = 8192
 
 
@@ -175,7 +177,8 @@ def _references(rule: Any, block: Block) -> list[Ref]:
     """References in a top-level block's expressions, minus iterator names bound inside it."""
     chains: list[tuple[list[str], int]] = []
     bound: set[str] = set()
-    _walk(rule, chains, bound, skip=False)
+    ignored = _NOT_REFERENCES_IN_VARIABLES if block.type == "variable" else _NOT_REFERENCES
+    _walk(rule, chains, bound, skip=False, ignored=ignored)
     bound.update(_dynamic_iterators(block))
     refs: list[Ref] = []
     seen: set[tuple[str, str, int]] = set()
@@ -197,7 +200,9 @@ def _dynamic_iterators(block: Block) -> set[str]:
     return names
 
 
-def _walk(node: Any, chains: list[tuple[list[str], int]], bound: set[str], *, skip: bool) -> None:
+def _walk(
+    node: Any, chains: list[tuple[list[str], int]], bound: set[str], *, skip: bool, ignored: frozenset[str]
+) -> None:
     from hcl2.rules.abstract import LarkRule
     from hcl2.rules.base import AttributeRule
     from hcl2.rules.for_expressions import ForIntroRule
@@ -209,7 +214,7 @@ def _walk(node: Any, chains: list[tuple[list[str], int]], bound: set[str], *, sk
     )
 
     if isinstance(node, AttributeRule):
-        skip = str(node.identifier.serialize(_options())) in _NOT_REFERENCES
+        skip = str(node.identifier.serialize(_options())) in ignored
     if isinstance(node, ForIntroRule):
         for iterator in (node.first_iterator, node.second_iterator):
             if iterator is not None:
@@ -221,7 +226,7 @@ def _walk(node: Any, chains: list[tuple[list[str], int]], bound: set[str], *, sk
             chains.append((chain, _line(node)))
     for child in getattr(node, "children", ()):
         if isinstance(child, LarkRule):
-            _walk(child, chains, bound, skip=skip)
+            _walk(child, chains, bound, skip=skip, ignored=ignored)
 
 
 def _chain(node: Any) -> list[str] | None:
