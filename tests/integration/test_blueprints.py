@@ -74,5 +74,5 @@ def test_the_blueprint_reference_is_up_to_date() -> None:
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(reference_markdown(), encoding="utf-8")
     assert path.read_text(encoding="utf-8") == reference_markdown(), (
-        "docs/blueprints.md is stale: python -m tools.blueprints.reference > docs/blueprints.md"
+        "docs/blueprints.md is stale: rerun this test with UPDATE_GOLDEN=1"
     )

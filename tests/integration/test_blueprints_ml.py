@@ -10,7 +10,7 @@ import yaml
 
 from tools.blueprints.intent import parse_intent
 from tools.blueprints.model import GeneratedFile
-from tools.blueprints.registry import CRD_FOLDER, generate_blueprint, validate_files, validate_k8s_files
+from tools.blueprints.registry import bundled_crds, generate_blueprint, validate_files, validate_k8s_files
 from tools.k8s.validate import validate_k8s
 
 
@@ -261,7 +261,7 @@ def test_the_route_crd_catches_a_wrong_termination() -> None:
 # --- the CRD files
 
 
-@pytest.mark.parametrize("path", sorted(CRD_FOLDER.glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [Path(p) for p in bundled_crds()], ids=lambda p: p.name)
 def test_bundled_crds_are_valid_structural_definitions(path: Path) -> None:
     report = validate_k8s([path], strict=True)
     assert (report.counts.valid, report.findings) == (1, [])

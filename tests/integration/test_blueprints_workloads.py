@@ -909,7 +909,6 @@ def test_asks_reach_the_blueprint_with_their_parameters(
     "ask",
     [
         "run 5 instances of ghcr.io/acme/worker:0.9",  # "worker" only inside the image's name
-        "deploy redis:7.2 with 1 replica",  # a bare image, no word about Redis
         "deploy nginx:1.27 with 3 replicas on port 80",
     ],
 )
@@ -919,7 +918,7 @@ def test_an_image_name_alone_does_not_pick_these_blueprints(ask: str) -> None:
 
 def test_a_clock_time_is_not_taken_for_the_image() -> None:
     intent = parse_intent("k8s", "backup job daily at 02:30")
-    assert intent.parameters == {"schedule": "30 2 * * *", "image": ""}
+    assert intent.parameters == {"schedule": "30 2 * * *"}
     with pytest.raises(InputError, match="image"):
         generate_blueprint(intent.blueprint, intent.parameters)
 

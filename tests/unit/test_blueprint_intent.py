@@ -26,7 +26,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
         "deploy registry.local:5000/team/web:2.0 2 replicas",
         {"image": "registry.local:5000/team/web:2.0", "replicas": "2"},
     ),
-    ("deploy redis:7.2 with 1 replica", {"image": "redis:7.2", "replicas": "1"}),
+    ("deploy caddy:2.8 with 1 replica", {"image": "caddy:2.8", "replicas": "1"}),
     ("expose my app on port 3000", {"port": "3000"}),
     ("run 5 instances of ghcr.io/acme/worker:0.9", {"image": "ghcr.io/acme/worker:0.9", "replicas": "5"}),
     ("deploy api:2.3.1 and scale up to 20", {"image": "api:2.3.1", "autoscale_max": "20"}),

@@ -266,8 +266,6 @@ COMPOSE_STACK = Blueprint(
         r"\bcompose\b",
         r"\bswarm\b",
         r"\bstack\b",
-        # the only compose blueprint so far: any ask to run a service means it
-        r"\b(?:deploy|run|service|app|api|web|container)\b",
     ),
     extract=extract,
     examples=(

@@ -57,10 +57,12 @@ _REGION = re.compile(
     r"|francecentral|germanywestcentral|swedencentral|switzerlandnorth|norwayeast|brazilsouth"
     r"|koreacentral|centralindia|uaenorth|southafricanorth)\b"
 )
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"`,;]+", re.IGNORECASE)
+_CLOCK = re.compile(r"(?<![\w.:/-])\d{1,2}:\d{2}(?![\w.:/-])")
 _SERVICE_WORDS = re.compile(
     r"\b(deploy|run|web|service|api|app|server|nginx|http|expose|container)\b", re.IGNORECASE
 )
-_FALLBACK: dict[Target, str] = {"kubernetes": "k8s-web-service"}
+_FALLBACK: dict[Target, str] = {"kubernetes": "k8s-web-service", "compose": "compose-stack"}
 # Kinds the fallback does not render: an ask for one of them is not a web service.
 _OTHER_KINDS = re.compile(
     r"\b(daemon\s?sets?|(?<!cron)jobs?\b(?!\s+(?:worker|queue))|resource\s?quotas?|limit\s?ranges?|"
@@ -103,7 +105,7 @@ def parse_intent(target: str, text: str, blueprint_name: str | None = None) -> I
 
 def parameters_from(chosen: Blueprint, text: str) -> dict[str, Any]:
     """The parameters of `chosen` that the words of `text` give."""
-    found = _shared_parameters(text)
+    found = shared_parameters(text)
     if chosen.extract is not None:
         found.update({k: v for k, v in chosen.extract(text).items() if v is not None})
     known = {p.name for p in chosen.parameters}
@@ -142,7 +144,13 @@ def supported(kind: Target, candidates: list[Blueprint]) -> str:
     )
 
 
-def _shared_parameters(text: str) -> dict[str, Any]:
+def shared_parameters(text: str) -> dict[str, Any]:
+    """The parameters every blueprint may take, as the words of `text` give them.
+
+    URLs and clock times are blanked first: the host and port in "https://api.x:8443" or
+    the "02:30" in "daily at 02:30" are not this service's host, port or image.
+    """
+    text = _URL.sub(" ", _CLOCK.sub(" ", text))
     parameters: dict[str, Any] = {}
     for pattern, key in (
         (_REPLICAS, "replicas"),

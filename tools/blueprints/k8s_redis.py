@@ -243,8 +243,7 @@ REDIS = Blueprint(
     parameters=PARAMETERS,
     render=render,
     keywords=(
-        # the word, not an image reference such as redis:7.2 (a bare image stays a generic service)
-        r"\b(?:redis|valkey)\b(?![:@/]\w)",
+        r"\b(?:redis|valkey)\b",
         r"\b(?:key[\s-]*value\s+store|in[\s-]*memory\s+(?:cache|store|database))\b",
     ),
     extract=extract,

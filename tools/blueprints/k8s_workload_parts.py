@@ -302,8 +302,8 @@ def shared_corrections(text: str, masked: str, defaults: Mapping[str, Any]) -> d
     """Shared intent parameters that only spans masked out of `text` gave (a URL's host or port, a
     clock time read as an image), replaced by what `masked` gives or else by `defaults` (or "").
     """
-    before = _intent._shared_parameters(text)
-    after = _intent._shared_parameters(masked)
+    before = _intent.shared_parameters(text)
+    after = _intent.shared_parameters(masked)
     return {
         key: after.get(key, defaults.get(key, "")) for key, value in before.items() if after.get(key) != value
     }

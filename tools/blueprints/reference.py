@@ -19,9 +19,10 @@ def reference_markdown() -> str:
     lines = [
         "# Blueprints",
         "",
-        "Written from the blueprints themselves by `python -m tools.blueprints.reference`; a test",
-        "keeps this file in step. Every example of every blueprint validates with no errors and no",
-        "high findings (`tests/integration/test_blueprints.py`). How generation works:",
+        "Written from the blueprints themselves (`tools/blueprints/reference.py`); a test keeps",
+        "this file in step: `UPDATE_GOLDEN=1 pytest tests/integration/test_blueprints.py -k reference`",
+        "rewrites it. Every example of every blueprint validates with no errors and no high",
+        "findings (`tests/integration/test_blueprints.py`). How generation works:",
         "[generation.md](generation.md).",
     ]
     blueprints = all_blueprints()
@@ -46,7 +47,3 @@ def reference_markdown() -> str:
 
 def _word(target: str) -> str:
     return {"kubernetes": "k8s"}.get(target, target)
-
-
-if __name__ == "__main__":
-    print(reference_markdown(), end="")

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +24,15 @@ from tools.blueprints.model import Blueprint, GeneratedFile
 from tools.errors import InputError
 from tools.validation.report import ValidationReport
 
-_PACKAGE = Path(__file__).parent
 _PREFIXES = ("k8s_", "tf_", "compose_")
-CRD_FOLDER = _PACKAGE / "crds"
 
 
 @cache
 def all_blueprints() -> dict[str, Blueprint]:
     """Every blueprint by name, from the `k8s_*`, `tf_*` and `compose_*` modules of this package."""
     found: dict[str, Blueprint] = {}
-    for module_info in sorted(pkgutil.iter_modules([str(_PACKAGE)]), key=lambda m: m.name):
+    package = importlib.import_module(__package__ or "tools.blueprints")
+    for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
         if not module_info.name.startswith(_PREFIXES):
             continue
         module = importlib.import_module(f"{__package__}.{module_info.name}")
@@ -90,11 +90,18 @@ def validate_k8s_files(files: list[GeneratedFile]) -> ValidationReport:
     from tools.k8s.validate import validate_k8s_text
 
     report = ValidationReport(target="kubernetes")
-    crds = sorted(str(p) for p in CRD_FOLDER.glob("*.yaml"))
+    crds = bundled_crds()
     for generated in files:
         if generated.path.endswith((".yaml", ".yml")) and not _is_kustomization(generated.path):
             report.merge(validate_k8s_text(generated.text, label=generated.path, crds=crds))
     return report
+
+
+@cache
+def bundled_crds() -> list[str]:
+    """Paths of the CustomResourceDefinitions shipped in `tools/blueprints/crds/` (KServe, OpenShift)."""
+    folder = Path(str(resources.files("tools.blueprints").joinpath("crds")))
+    return sorted(str(p) for p in folder.glob("*.yaml"))
 
 
 def _is_kustomization(path: str) -> bool:
