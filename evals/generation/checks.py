@@ -135,11 +135,10 @@ def _module(files: list[GeneratedFile]) -> Module:
 
     module = Module(Path("."))
     for generated in files:
-        blocks = parse_hcl(generated.text, generated.path)
         if generated.path.endswith(".tf"):
-            module.blocks.extend(blocks)
+            module.blocks.extend(parse_hcl(generated.text, generated.path))
         elif generated.path.endswith(".tfvars"):
-            for block in blocks:
+            for block in parse_hcl(generated.text, generated.path):
                 if block.type == "":
                     module.tfvars.update(block.attrs)
     return module

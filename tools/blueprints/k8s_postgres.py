@@ -250,7 +250,8 @@ POSTGRES = Blueprint(
         r"\bpostgres(?:ql)?\b",
         r"\bpg\s*(?:database|db|server|instance)\b",
         # "database" alone means PostgreSQL, unless the ask names Redis
-        r"^(?!.*\b(?:redis|valkey)\b).*\b(?:sql\s+)?database\b",
+        # ("database migrations" are a job run against one, not a database)
+        r"^(?!.*\b(?:redis|valkey)\b).*\b(?:sql\s+)?database\b(?!\s+(?:migrations?|schema\s+changes?))",
     ),
     extract=extract,
     examples=(
