@@ -1,0 +1,17 @@
+name                   = "ml"
+region                 = "us-west-2"
+kubernetes_version     = "1.33"
+subnet_ids             = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002", "subnet-0a1b2c3d4e5f60003"]
+endpoint_public_access = false
+public_access_cidrs    = []
+admin_principal_arns   = []
+gpu_instance_type      = "g5.2xlarge"
+gpu_ami_type           = "AL2023_x86_64_NVIDIA"
+gpu_capacity_type      = "ON_DEMAND"
+gpu_min_size           = 0
+gpu_desired_size       = 2
+gpu_max_size           = 6
+cpu_instance_type      = "m6i.large"
+cpu_min_size           = 2
+cpu_desired_size       = 2
+cpu_max_size           = 4

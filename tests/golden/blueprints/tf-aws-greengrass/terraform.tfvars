@@ -1,0 +1,9 @@
+name                  = "factory"
+region                = "eu-central-1"
+core_device_count     = 3
+component_name        = "com.acme.DefectDetector"
+component_version     = "1.2.0"
+artifact_path         = "build/defect-detector.zip"
+run_command           = "python3 -u {artifacts:decompressedPath}/defect-detector/main.py"
+platform_architecture = "aarch64"
+log_retention_days    = 30

@@ -1,0 +1,15 @@
+name                 = "thumbnailer"
+region               = "eu-west-1"
+runtime              = "python3.12"
+handler              = "app.handler"
+architecture         = "arm64"
+package_path         = "build/thumbnailer.zip"
+s3_bucket            = ""
+s3_key               = ""
+memory_size          = 512
+timeout              = 60
+reserved_concurrency = 20
+log_retention_days   = 90
+dead_letter_queue    = true
+subnet_ids           = []
+security_group_ids   = []

@@ -1,0 +1,15 @@
+name                         = "orders-db"
+region                       = "eu-west-1"
+vpc_id                       = "vpc-0a1b2c3d4e5f60001"
+subnet_ids                   = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
+allowed_cidr_blocks          = []
+allowed_security_group_ids   = ["sg-0a1b2c3d4e5f60001"]
+engine_version               = "16"
+instance_class               = "db.m7g.large"
+allocated_storage            = 100
+max_allocated_storage        = 500
+multi_az                     = true
+db_name                      = "app"
+backup_retention_days        = 14
+deletion_protection          = true
+performance_insights_enabled = true

@@ -1,0 +1,10 @@
+name                      = "fraud-detector"
+region                    = "us-east-1"
+image_uri                 = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3.0-cpu-py311"
+model_data_url            = "s3://acme-models/fraud/2024-06-01/model.tar.gz"
+instance_type             = "ml.m5.xlarge"
+initial_instance_count    = 2
+autoscaling_max_instances = 6
+network_isolation         = true
+data_capture_s3_uri       = "s3://acme-model-monitoring/fraud-detector"
+data_capture_percentage   = 20
