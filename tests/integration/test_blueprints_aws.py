@@ -636,3 +636,18 @@ def test_asks_naming_another_cloud_do_not_pick_an_aws_blueprint(ask: str) -> Non
     except InputError:
         return  # not understood, or ambiguous among the other cloud's blueprints: not AWS either way
     assert not chosen.startswith("tf-aws-"), chosen
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "an SQS queue with a dead letter queue on aws",
+        "step functions state machine on aws",
+        "elasticache redis multi-az on aws",
+        "an application load balancer with access logs on aws",
+        "a GPU ec2 instance on aws",
+    ],
+)
+def test_asks_for_aws_services_no_blueprint_covers_are_not_forced_into_one(ask: str) -> None:
+    with pytest.raises(InputError, match="intent"):
+        parse_intent("terraform", ask)

@@ -189,7 +189,7 @@ EKS = Blueprint(
     keywords=(
         r"\beks\b",
         unless_other_cloud(r"\bkubernetes\s+cluster\b|\bk8s\s+cluster\b", "aws"),
-        unless_other_cloud(r"\bgpus?\b|\bnvidia\b", "aws"),
+        unless_other_cloud(r"\bgpus?\b|\bnvidia\b", "aws", excluding=r"ec2|sagemaker"),
         unless_other_cloud(r"\bnode\s*groups?\b", "aws"),
         r"\b(?:aws|amazon)\b",
         r"(?<![.\w])(?:g4dn|g5|g6e?|p4de?|p5e?)\.\d*x?large\b",

@@ -214,10 +214,9 @@ LAMBDA = Blueprint(
     render=render,
     keywords=(
         r"\blambdas?\b",
-        unless_other_cloud(r"\bserverless\s+functions?\b|\bfunctions?\b", "aws"),
+        unless_other_cloud(r"(?<!step\s)\bfunctions?\b(?!\s+apps?\b)", "aws"),
         r"\b(?:aws|amazon)\b",
-        unless_other_cloud(r"\bdead[\s-]letter|\bdlq\b", "aws"),
-        r"\breserved\s+concurrency\b|\bx-?ray\b",
+        r"\breserved\s+concurrency\b",
     ),
     extract=extract,
     examples=(

@@ -178,7 +178,6 @@ RDS_POSTGRES = Blueprint(
         unless_other_cloud(r"\bpostgres(?:ql)?\b|\bpg\b", "aws"),
         unless_other_cloud(r"\bdatabases?\b|\bdb\b", "aws"),
         r"\b(?:aws|amazon)\b",
-        r"\bmulti[\s-]?az\b",
     ),
     extract=extract,
     examples=(

@@ -115,8 +115,6 @@ S3 = Blueprint(
         unless_other_cloud(r"\bbuckets?\b", "aws"),
         r"\b(?:aws|amazon)\b",
         unless_other_cloud(r"\bobject\s+storage\b", "aws"),
-        unless_other_cloud(r"\bversioning\b|\bversioned\b", "aws"),
-        unless_other_cloud(r"\baccess\s+log(?:s|ging)?\b", "aws"),
     ),
     extract=extract,
     examples=(

@@ -137,7 +137,9 @@ SAGEMAKER_ENDPOINT = Blueprint(
     render=render,
     keywords=(
         r"\bsage\s*maker\b",
-        unless_other_cloud(r"\b(?:inference|model|real[\s-]time)\s+endpoints?\b|\bendpoints?\b", "aws"),
+        unless_other_cloud(
+            r"\b(?:inference|model|real[\s-]time)\s+endpoints?\b|(?<!vpc\s)(?<!api\s)\bendpoints?\b", "aws"
+        ),
         r"\b(?:aws|amazon)\b",
         unless_other_cloud(r"\bdata\s+capture\b|\bmodel\.tar\.gz\b", "aws"),
         r"(?<![.\w])ml\.[a-z0-9]+\.[a-z0-9]+\b",

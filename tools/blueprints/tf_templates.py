@@ -114,10 +114,14 @@ CLOUD_WORDS = {
 }
 
 
-def unless_other_cloud(pattern: str, cloud: str) -> str:
+def unless_other_cloud(pattern: str, cloud: str, excluding: str = "") -> str:
     """A keyword regex matching `pattern` only in asks that name no cloud but `cloud` (see CLOUD_WORDS).
 
     "postgres database on gcp" then does not count "postgres" for an AWS blueprint.
+    `excluding` (a regex of words) names more words that keep the keyword from counting.
     """
-    others = "|".join(words for name, words in CLOUD_WORDS.items() if name != cloud)
+    words = [words for name, words in CLOUD_WORDS.items() if name != cloud]
+    if excluding:
+        words.append(excluding)
+    others = "|".join(words)
     return rf"(?s)^(?!.*\b(?:{others})\b).*?(?:{pattern})"
