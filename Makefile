@@ -7,6 +7,9 @@ VENV := .venv
 RUN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
+# A local Terraform provider mirror (hashicorp/aws) lets the tests run the real `terraform validate`
+# on the AWS blueprints without the network; without one those tests are skipped.
+export SHIPMATE_TF_PLUGIN_DIR ?= $(wildcard /opt/tf-plugins)
 
 .PHONY: demo test lint typecheck unit evals bench setup clean
 

@@ -132,7 +132,7 @@ def _checking_tools(session: AgentSession) -> list[Callable[..., str]]:
         return _validation_summary(validate_terraform([session.path(path)], run_terraform=False))
 
     def list_blueprints(target: str) -> str:
-        """The blueprints for a target and their parameters: call before generate_from_blueprint.
+        """The blueprints for a target and their parameter names: call before generate_from_blueprint.
 
         Args:
             target: kubernetes, terraform or compose.
@@ -145,11 +145,8 @@ def _checking_tools(session: AgentSession) -> list[Callable[..., str]]:
         for blueprint in all_blueprints().values():
             if blueprint.target != wanted:
                 continue
-            lines.append(f"{blueprint.name}: {blueprint.title}")
-            for parameter in blueprint.parameters:
-                need = "required" if parameter.required else f"default {parameter.default!r}"
-                choices = f"; one of {', '.join(parameter.choices)}" if parameter.choices else ""
-                lines.append(f"  {parameter.name}: {parameter.help} ({need}{choices})")
+            names = [p.name + (" (required)" if p.required else "") for p in blueprint.parameters]
+            lines.append(f"{blueprint.name}: {blueprint.title}\n  parameters: {', '.join(names)}")
         return "\n".join(lines) or f"no {wanted} blueprints"
 
     def generate_from_blueprint(blueprint: str, parameters: dict[str, str]) -> str:

@@ -209,5 +209,5 @@ def test_the_agent_lists_the_blueprints_of_a_target(tmp_path: Path) -> None:
     run_agent(build_agent(model, session), session, "what can you generate?")
     result = str(model.seen[1][-1].content)
     assert "k8s-web-service: Web service" in result
-    assert "  image: container image with a pinned tag" in result
+    assert "  parameters: image (required), name, namespace, port, replicas" in result
     assert "tf-" not in result  # only the target asked for

@@ -27,13 +27,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from tools.blueprints.hcl_text import assignments
 from tools.blueprints.model import GeneratedFile
 
-TEMPLATES = Path(__file__).parent / "terraform"
+TEMPLATES = Path(str(resources.files("tools.blueprints").joinpath("terraform")))
 TFVARS = "terraform.tfvars"
 
 
