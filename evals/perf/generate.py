@@ -4,8 +4,10 @@ Kubernetes and Compose validate in-process (schemas, every policy); Terraform al
 the real `terraform fmt` as a subprocess, which dominates its time. In one process, after
 a warm-up (schemas compiled once per kind, as in a long session), every blueprint's first
 example is rendered and validated `--runs` times: the per-blueprint median and the worst
-blueprint's median and p95 are printed. Cold: a fresh `shipmate generate ... --stdout`
-process, imports included, for a Kubernetes ask and a Terraform ask.
+blueprint's median and p95 are printed. The baseline, measured side by side: `terraform fmt
+-check` alone on the worst Terraform blueprint's files, which is the floor of any
+Terraform generation that runs the real binary. Cold: a fresh `shipmate generate ...
+--stdout` process, imports included, for a Kubernetes ask and a Terraform ask.
 
     python -m evals.perf.generate [--runs 20] [--json] [--verbose]
 """
@@ -38,6 +40,25 @@ def _time_blueprint(name: str, runs: int) -> list[float]:
         if blocking_problems(generated.validation):
             raise SystemExit(f"{name} no longer validates clean")
     return sorted(times)
+
+
+def _fmt_alone(name: str, runs: int) -> float:
+    """Median ms of `terraform fmt -check` alone on blueprint `name`'s rendered files."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    binary = shutil.which("terraform") or "terraform"
+    times = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for generated in generate_blueprint(name, all_blueprints()[name].examples[0]).files:
+            (Path(scratch) / generated.path).write_text(generated.text, encoding="utf-8")
+        for _ in range(runs):
+            started = time.perf_counter()
+            command = [binary, "fmt", "-check", "-diff", "-no-color"]
+            subprocess.run(command, cwd=scratch, capture_output=True, check=False)
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
 
 
 def _cold(target: str, ask: str) -> float:
@@ -81,6 +102,8 @@ def main() -> None:
     for name, median in medians.items():
         by_target.setdefault(all_blueprints()[name].target, []).append(median)
     worst = max(medians, key=medians.__getitem__)
+    terraform = [n for n in medians if all_blueprints()[n].target == "terraform"]
+    worst_terraform = max(terraform, key=medians.__getitem__) if terraform else None
     figures: dict[str, object] = {
         "blueprints": len(medians),
         **{
@@ -91,6 +114,15 @@ def main() -> None:
         "worst_blueprint_ms_p50": round(medians[worst], 1),
         "worst_blueprint_ms_p95": round(p95s[worst], 1),
         "over_300_ms": sum(m >= 300 for m in medians.values()),
+        **(
+            {
+                "worst_terraform_blueprint": worst_terraform,
+                "worst_terraform_ms_p50": round(medians[worst_terraform], 1),
+                "baseline_terraform_fmt_alone_ms_p50": round(_fmt_alone(worst_terraform, args.runs), 1),
+            }
+            if worst_terraform
+            else {}
+        ),
         **{f"cold_cli_{target}_s": round(_cold(target, ask), 2) for target, ask in COLD_ASKS.items()},
     }
     if args.json:
