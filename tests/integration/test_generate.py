@@ -96,3 +96,46 @@ def test_cli_writes_only_through_an_approved_proposal(tmp_path: Path) -> None:
 def test_cli_refuses_an_ask_it_cannot_serve() -> None:
     one_line_error(run("generate", "k8s", "make me a sandwich"), "supported kubernetes blueprints")
     one_line_error(run("generate", "k8s", "deploy web:1", "--set", "replicas"), "expected key=value")
+
+
+def test_cli_terraform_module_is_proposed_in_its_own_folder(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    ask = ("generate", "terraform", "an S3 bucket named acme-logs in eu-west-1", "--offline")
+    shown = run(*ask, cwd=repo)
+    assert shown.returncode == 0, shown.stderr
+    for name in ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "terraform.tfvars"):
+        assert f"+++ b/tf-aws-s3/{name}" in shown.stdout.decode()
+    assert not (repo / "tf-aws-s3").exists()
+    ids = re.findall(r"--yes (edit-[0-9a-f]+)", shown.stderr.decode())
+    assert len(ids) >= 5
+    applied = run(*ask, *[arg for proposal in ids for arg in ("--yes", proposal)], cwd=repo)
+    assert applied.returncode == 0, applied.stderr
+    assert (
+        'region                             = "eu-west-1"'
+        in (repo / "tf-aws-s3" / "terraform.tfvars").read_text()
+    )
+    validated = run("validate", str(repo / "tf-aws-s3"), "-f", "json")
+    assert validated.returncode == 0, validated.stdout
+
+
+def test_cli_stdout_marks_each_file_of_a_module() -> None:
+    result = run("generate", "tf", "an ECR repository named api", "--offline", "--stdout")
+    assert result.returncode == 0, result.stderr
+    heads = re.findall(r"^# --- (\S+)$", result.stdout.decode(), re.MULTILINE)
+    assert set(heads) >= {"main.tf", "variables.tf", "outputs.tf", "versions.tf", "terraform.tfvars"}
+
+
+def test_cli_an_ambiguous_ask_names_the_candidates_and_how_to_choose() -> None:
+    one_line_error(
+        run("generate", "terraform", "a bucket with versioning", "--offline"),
+        "fits several blueprints equally: tf-aws-s3 (name, region",
+    )
+    chosen = run("generate", "terraform", "a bucket with versioning", "-b", "tf-aws-s3", "--stdout")
+    assert chosen.returncode == 0, chosen.stderr
+    one_line_error(run("generate", "terraform", "x", "-b", "k8s-web-service"), "is a kubernetes blueprint")
+
+
+def test_cli_a_missing_required_parameter_names_the_set_to_give() -> None:
+    one_line_error(run("generate", "terraform", "a gcs bucket on google cloud", "--offline"), "--set project")
