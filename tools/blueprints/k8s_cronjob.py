@@ -38,13 +38,13 @@ from tools.blueprints.k8s_workload_parts import (
     hardened_container,
     mask,
     pod_template,
-    quantity,
     scratch_volume,
     secret_volume,
     shared_corrections,
     words,
 )
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
+from tools.blueprints.value_checks import quantity
 from tools.errors import InputError
 
 PARAMETERS = (

@@ -56,13 +56,13 @@ from tools.blueprints.k8s_workload_parts import (
     https_egress_policy,
     mask,
     pod_template,
-    quantity,
     scratch_volume,
     secret_key,
     secret_volume,
     shared_corrections,
 )
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
+from tools.blueprints.value_checks import quantity
 from tools.errors import InputError
 
 # provider: (base URL, variable its SDK reads the key from, a current small model)

@@ -38,13 +38,13 @@ from tools.blueprints.k8s_workload_parts import (
     hardened_container,
     label_pair,
     pod_template,
-    quantity,
     scratch_volume,
     secret_key,
     secret_volume,
     single_instance_database,
 )
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
+from tools.blueprints.value_checks import quantity
 from tools.errors import InputError
 
 PORT = 5432

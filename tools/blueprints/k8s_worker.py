@@ -40,12 +40,12 @@ from tools.blueprints.k8s_workload_parts import (
     first_group,
     hardened_container,
     pod_template,
-    quantity,
     scratch_volume,
     secret_volume,
     words,
 )
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
+from tools.blueprints.value_checks import quantity
 
 PARAMETERS = (
     Parameter(

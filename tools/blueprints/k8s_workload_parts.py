@@ -25,10 +25,9 @@ from tools.blueprints.k8s_parts import (
     pod_security,
     spread_over_nodes,
 )
+from tools.blueprints.value_checks import dns_label, quantity
 from tools.errors import InputError
 
-DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-_QUANTITY = re.compile(r"^\d+(?:\.\d+)?(?:[KMGTPE]i|[kMGTPE]|m)?$")
 _LABEL_KEY = re.compile(
     r"^(?:[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
 )
@@ -41,25 +40,13 @@ SECRETS_ROOT = "/var/run/secrets"
 
 def dns_name(value: str, parameter: str) -> str:
     """`value` when it is a DNS-1123 label (names of objects and namespaces), else a clear error."""
-    if not DNS_LABEL.match(value):
-        raise InputError(
-            f"--set {parameter}",
-            f"{value!r} is not a valid name: lower-case letters, digits and '-', at most 63 characters",
-        )
-    return value
+    return dns_label(value, parameter)
 
 
 def app_name(values: Mapping[str, Any], fallback: str = "") -> str:
     """The `name` parameter, else one derived from the image (or `fallback`), checked."""
     name = values.get("name") or fallback or name_from_image(str(values.get("image") or "app"))
     return dns_name(str(name), "name")
-
-
-def quantity(value: str, parameter: str) -> str:
-    """`value` when it is a Kubernetes quantity (`10Gi`, `500m`, `1`), else a clear error."""
-    if not _QUANTITY.match(value):
-        raise InputError(f"--set {parameter}", f"{value!r} is not a quantity such as 500m, 256Mi or 10Gi")
-    return value
 
 
 def secret_key(value: str, parameter: str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tools.blueprints.value_checks import check_value
 from tools.errors import InputError
 
 Kind = Literal["str", "int", "bool"]
@@ -95,6 +96,7 @@ class Blueprint:
         for parameter in self.parameters:
             if parameter.name in given and given[parameter.name] is not None:
                 values[parameter.name] = parameter.parse(given[parameter.name])
+                check_value(self.target, parameter.name, values[parameter.name])
             elif parameter.required:
                 raise InputError(f"--set {parameter.name}", f"{self.name} needs it: {parameter.help}")
             else:
