@@ -48,22 +48,43 @@ def test_every_blueprint_is_documented_and_has_examples() -> None:
             assert parameter.help.strip(), f"{blueprint.name}.{parameter.name}"
 
 
+def _fixed_text(name: str) -> dict[str, str]:
+    """A Terraform blueprint's fixed module files (its template folder), which golden files need not repeat."""
+    from tools.blueprints.tf_templates import TEMPLATES
+
+    folders = [p for p in TEMPLATES.glob(f"*/{name}") if p.is_dir()]
+    return (
+        {
+            str(p.relative_to(folders[0])): p.read_text(encoding="utf-8")
+            for p in folders[0].rglob("*")
+            if p.is_file()
+        }
+        if folders
+        else {}
+    )
+
+
 @pytest.mark.parametrize("name", sorted(all_blueprints()))
 def test_golden_files(name: str) -> None:
+    """What a blueprint renders for its first example; a Terraform module's fixed files are only listed."""
     generated = generate_blueprint(name, all_blueprints()[name].examples[0])
+    fixed = _fixed_text(name)
+    rendered = {f.path: f.text for f in generated.files if fixed.get(f.path) != f.text}
+    listing = "".join(f"{path}\n" for path in sorted(f.path for f in generated.files))
     folder = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN"):
         shutil.rmtree(folder, ignore_errors=True)
-        for generated_file in generated.files:
-            path = folder / generated_file.path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(generated_file.text, encoding="utf-8")
-    expected = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-    assert sorted(f.path for f in generated.files) == expected, "run with UPDATE_GOLDEN=1"
-    for generated_file in generated.files:
-        assert generated_file.text == (folder / generated_file.path).read_text(encoding="utf-8"), (
-            f"{name}/{generated_file.path} differs from its golden file; rerun with UPDATE_GOLDEN=1 "
-            "after checking the change"
+        for path, text in {**rendered, "FILES": listing}.items():
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_text(text, encoding="utf-8")
+    assert (folder / "FILES").read_text(encoding="utf-8") == listing, "run with UPDATE_GOLDEN=1"
+    stored = sorted(
+        str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != "FILES"
+    )
+    assert sorted(rendered) == stored, "run with UPDATE_GOLDEN=1"
+    for path, text in rendered.items():
+        assert text == (folder / path).read_text(encoding="utf-8"), (
+            f"{name}/{path} differs from its golden file; rerun with UPDATE_GOLDEN=1 after checking the change"
         )
 
 
