@@ -1,7 +1,10 @@
 """Approval of proposals: nothing is written until a human says yes, and every step is audited.
 
 Approvers: `CliApprover` asks on the terminal, `PreApproved` says yes to the proposal
-ids named with `--yes ID`, `NeverApprove` (PR bot, non-interactive runs) says no.
+ids named with `--yes ID`, `NeverApprove` (PR bot, non-interactive runs) says no, and the
+TUI's approver shows a dialog. An approver may also answer with a revised proposal (the
+human edited the new text before approving): that one is applied instead, and the audit
+log records the edit.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from tools.proposals import Proposal, apply_file_edit, sha256_text
 class Approver(Protocol):
     """Decides on one proposal."""
 
-    def decide(self, proposal: Proposal) -> bool:
-        """True to apply it."""
+    def decide(self, proposal: Proposal) -> bool | Proposal:
+        """True to apply it; a revised file edit of the same file to apply that instead."""
 
 
 class NeverApprove:
@@ -84,16 +87,24 @@ def decide_and_apply(
     `new_branch`); a commit that cannot be made cleanly is skipped and said, the edit stays.
     """
     outcomes: list[Outcome] = []
-    for proposal in proposals:
+    for offered in proposals:
+        proposal = offered
         audit.append(
             "proposal", id=proposal.id, title=proposal.title, origin=proposal.origin, **_subject(proposal)
         )
         if show is not None:
             show(proposal)
-        if not approver.decide(proposal):
+        decision = approver.decide(proposal)
+        if decision is False:
             audit.append("rejection", id=proposal.id)
             outcomes.append(Outcome(proposal, False, "not applied"))
             continue
+        if isinstance(decision, Proposal) and decision.id != offered.id:
+            revised = _revision(offered, decision, audit)
+            if revised is None:
+                outcomes.append(Outcome(offered, False, "refused: the edit changed another file"))
+                continue
+            proposal = revised
         audit.append("approval", id=proposal.id, approver=type(approver).__name__)
         if proposal.kind != "file_edit" or proposal.edit is None:
             audit.append("refusal", id=proposal.id, reason="only file edits are applied here")
@@ -123,6 +134,18 @@ def decide_and_apply(
             message += f"; {committed.message}"
         outcomes.append(Outcome(proposal, True, message))
     return outcomes
+
+
+def _revision(original: Proposal, revised: Proposal, audit: AuditLog) -> Proposal | None:
+    """The human's edit of `original`, audited; None (refused, audited) unless it edits the same file."""
+    same_file = (
+        original.edit is not None and revised.edit is not None and original.edit.path == revised.edit.path
+    )
+    if not same_file:
+        audit.append("refusal", id=original.id, reason="a revision must edit the same file")
+        return None
+    audit.append("revision", id=original.id, revised_id=revised.id, origin="human", **_subject(revised))
+    return revised
 
 
 def _subject(proposal: Proposal) -> dict[str, str]:

@@ -11,7 +11,7 @@ import pytest
 from assistant.approvals import CliApprover, NeverApprove, PreApproved, decide_and_apply
 from assistant.audit import AuditLog
 from tools.errors import InputError
-from tools.proposals import apply_file_edit, file_edit_proposal
+from tools.proposals import Proposal, apply_file_edit, file_edit_proposal
 
 
 def test_an_approved_edit_is_written_atomically_and_keeps_the_mode(tmp_path: Path) -> None:
@@ -103,3 +103,42 @@ def test_audit_continues_the_chain_across_processes(tmp_path: Path) -> None:
     record = again.append("approval", id="edit-1")
     assert record["seq"] == 3
     assert again.verify().ok
+
+
+class _Revising:
+    """Approves after the human changed the new text (or pointed the edit at another file)."""
+
+    def __init__(self, root: Path, path: str, text: str) -> None:
+        self.root, self.path, self.text = root, path, text
+
+    def decide(self, proposal: Proposal) -> bool | Proposal:
+        return file_edit_proposal(self.root, self.root / self.path, self.text, proposal.title, origin="human")
+
+
+def test_a_revised_proposal_is_applied_instead_and_the_edit_is_audited(tmp_path: Path) -> None:
+    target = tmp_path / "deploy.yaml"
+    target.write_text("a: 1\n")
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    proposal = file_edit_proposal(tmp_path, target, "a: 2\n", "bump a")
+    [outcome] = decide_and_apply([proposal], _Revising(tmp_path, "deploy.yaml", "a: 3\n"), tmp_path, audit)
+    assert outcome.applied
+    assert target.read_text() == "a: 3\n"
+    assert outcome.proposal.id != proposal.id
+    events = [(r["event"], r["data"].get("id")) for r in audit.records()]
+    assert events[:3] == [
+        ("proposal", proposal.id),
+        ("revision", proposal.id),
+        ("approval", outcome.proposal.id),
+    ]
+    assert audit.verify().ok
+
+
+def test_a_revision_of_another_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "deploy.yaml").write_text("a: 1\n")
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    proposal = file_edit_proposal(tmp_path, tmp_path / "deploy.yaml", "a: 2\n", "bump a")
+    [outcome] = decide_and_apply([proposal], _Revising(tmp_path, "other.yaml", "x\n"), tmp_path, audit)
+    assert not outcome.applied
+    assert not (tmp_path / "other.yaml").exists()
+    assert (tmp_path / "deploy.yaml").read_text() == "a: 1\n"
+    assert [r["event"] for r in audit.records()][-1] == "refusal"
