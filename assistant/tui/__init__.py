@@ -1,0 +1,1 @@
+"""The terminal UI (Textual): chat, activity, proposals, findings and logs."""
