@@ -67,24 +67,36 @@ def build_agent(
     )
 
 
+class Cancelled(Exception):
+    """The run was stopped (`stop()` said so) before it finished."""
+
+
 def run_agent(
-    agent: Any, session: AgentSession, question: str, on_line: Callable[[str], None] | None = None
+    agent: Any,
+    session: AgentSession,
+    question: str,
+    on_line: Callable[[str], None] | None = None,
+    *,
+    thread_id: str | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> str:
     """Run one question to the end; the model's last answer, with data-carrying links removed.
 
     With `on_line`, the model's text is streamed as it comes, a whole line at a time, each
-    line restored (anonymisation) and guarded before it is handed over.
+    line restored (anonymisation) and guarded before it is handed over. The same
+    `thread_id` continues a conversation (the agent's checkpointer keeps its messages).
+    `stop` is asked between streamed chunks; when it says so, `Cancelled` is raised.
     """
     from langgraph.types import Command
 
-    config = {"configurable": {"thread_id": uuid.uuid4().hex}}
+    config = {"configurable": {"thread_id": thread_id or uuid.uuid4().hex}}
     payload: Any = {"messages": [{"role": "user", "content": question}]}
     while True:
-        if on_line is None:
+        if on_line is None and stop is None:
             state = agent.invoke(payload, config)
             interrupts = state.get("__interrupt__") or []
         else:
-            state, interrupts = _stream(agent, session, payload, config, on_line)
+            state, interrupts = _stream(agent, session, payload, config, on_line or (lambda _: None), stop)
         if not interrupts:
             break
         # the run paused before a proposal ran: the human reviews it, then the run goes on
@@ -107,12 +119,19 @@ def run_agent(
 
 
 def _stream(
-    agent: Any, session: AgentSession, payload: Any, config: dict[str, Any], on_line: Callable[[str], None]
+    agent: Any,
+    session: AgentSession,
+    payload: Any,
+    config: dict[str, Any],
+    on_line: Callable[[str], None],
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[Any, list[Any]]:
     state: Any = {"messages": []}
     interrupts: list[Any] = []
     pending = ""
     for mode, data in agent.stream(payload, config, stream_mode=["messages", "values", "updates"]):
+        if stop is not None and stop():
+            raise Cancelled("stopped")
         if mode == "values":
             state = data
             continue

@@ -14,7 +14,7 @@ import json
 import time
 from typing import Any
 
-from assistant.agent.session import AgentSession
+from assistant.agent.session import AgentSession, ToolEvent
 
 INVALID_ARGUMENTS = "_invalid_arguments"
 TRUNCATION_NOTE = "\n[... cut to the tool output budget; ask for a narrower slice]"
@@ -95,7 +95,20 @@ def session_middleware(session: AgentSession) -> list[Any]:
             revealed = json.loads(session.reveal(json.dumps(call.get("args", {}))))
             request = request.override(tool_call={**call, "args": revealed})
         started = time.perf_counter()
-        result = handler(request)
+        shown = session.redact(json.dumps(call.get("args", {}), sort_keys=True))[:500]
+        if session.on_tool is not None:
+            session.on_tool(ToolEvent(str(call.get("id", "")), call["name"], shown))
+        try:
+            result = handler(request)
+        except Exception:
+            if session.on_tool is not None:
+                seconds = time.perf_counter() - started
+                session.on_tool(ToolEvent(str(call.get("id", "")), call["name"], shown, seconds, ok=False))
+            raise
+        if session.on_tool is not None:
+            failed = isinstance(result, ToolMessage) and getattr(result, "status", "") == "error"
+            seconds = time.perf_counter() - started
+            session.on_tool(ToolEvent(str(call.get("id", "")), call["name"], shown, seconds, ok=not failed))
         if isinstance(result, ToolMessage) and isinstance(result.content, str):
             if len(result.content) > session.tool_output_chars:
                 result.content = result.content[: session.tool_output_chars] + TRUNCATION_NOTE

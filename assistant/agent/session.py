@@ -20,6 +20,17 @@ DEFAULT_TOOL_OUTPUT_TOKENS = 2000
 CHARS_PER_TOKEN = 4  # a rough count; good enough to bound what one tool result costs
 
 
+@dataclass(frozen=True)
+class ToolEvent:
+    """A tool call starting (`seconds` None) or ending, with its arguments as the audit log may see them."""
+
+    call_id: str
+    name: str
+    args: str
+    seconds: float | None = None
+    ok: bool = True
+
+
 @dataclass
 class AgentSession:
     """The workspace root, the approver, the audit log and what happened so far."""
@@ -35,6 +46,8 @@ class AgentSession:
     anonymizer: Anonymizer | None = None  # set for cloud models when `agent.anonymize` is on
     decided: dict[str, str] = field(default_factory=dict)  # reviewed tool calls the human approved
     show: Callable[[Proposal], None] | None = None  # how a proposal is shown before the approver decides
+    # told of each tool call as it starts and ends (the TUI's activity panel): see ToolEvent
+    on_tool: Callable[[ToolEvent], None] | None = None
     _redacted: dict[str, str] = field(default_factory=dict, repr=False)
 
     def redact(self, text: str) -> str:
