@@ -48,7 +48,7 @@ def show(
         print(f"shipmate: no audit records in {AuditLog(log).path}", file=sys.stderr)
         return
     for record in chosen:
-        sys.stdout.write(_line(record) + "\n")
+        sys.stdout.write(audit_line(record) + "\n")
 
 
 @app.command(
@@ -68,7 +68,8 @@ def verify(log: Path = typer.Option(None, "--log", help=LOG_HELP, show_default=F
     raise typer.Exit(1)
 
 
-def _line(record: dict[str, Any]) -> str:
+def audit_line(record: dict[str, Any]) -> str:
+    """One audit record on one line: seq, time, event and its data, long values shortened."""
     if "broken" in record:
         return f"{'?':>5}  (not a JSON record) {_short(str(record['broken']))}"
     fields = " ".join(

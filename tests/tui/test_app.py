@@ -1,0 +1,162 @@
+"""The chat app driven by Textual's pilot: offline turns, slash commands, errors inline, resume."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.config import LoadedSettings, load_settings
+from assistant.tui.app import ShipmateApp, create_app
+from assistant.tui.chat_input import ChatInput
+from assistant.tui.status import ActivityPanel, StatusBar
+from assistant.tui.transcript import Entry, Transcript, save_entries
+from tests.integration.test_cli import run
+
+REPO = Path(__file__).resolve().parent.parent.parent
+SIZE = (100, 30)
+
+
+def _settings(**flags: Any) -> Any:
+    def load() -> LoadedSettings:
+        return load_settings(flags)
+
+    return load
+
+
+def _texts(app: ShipmateApp) -> list[tuple[str, str]]:
+    return [(e.role, e.markdown) for e in app.query_one(Transcript).entries]
+
+
+async def _send(app: ShipmateApp, pilot: Any, text: str) -> None:
+    chat = app.query_one(ChatInput)
+    chat.load_text(text)
+    chat.focus()
+    await pilot.press("enter")
+    await _settle(app, pilot)
+
+
+async def _settle(app: ShipmateApp, pilot: Any) -> None:
+    for _ in range(400):
+        await pilot.pause(0.05)
+        if app._cancel is None and app.engine is not None:
+            break
+    await pilot.pause()
+
+
+@pytest.mark.anyio
+async def test_offline_start_says_offline_and_help_lists_the_commands(tmp_path: Path) -> None:
+    app = create_app(tmp_path, offline=True, session_file=tmp_path / "s.json", settings_loader=_settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        status = str(app.query_one(StatusBar).render())
+        assert "offline" in status
+        await _send(app, pilot, "/help")
+        role, text = _texts(app)[-1]
+        assert role == "note"
+        assert "`/diagnose PATH`" in text
+        assert "`/undo`" in text
+
+
+@pytest.mark.anyio
+async def test_diagnose_and_validate_by_slash_command(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "examples" / "k8s-missing-secret", tmp_path / "incident")
+    shutil.copy(REPO / "examples" / "validate" / "k8s" / "checkout.yaml", tmp_path / "checkout.yaml")
+    seen: list[Any] = []
+    app = create_app(tmp_path, offline=True, session_file=tmp_path / "s.json", settings_loader=_settings())
+    app.show_findings = seen.append  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        await _send(app, pilot, "/diagnose incident")
+        assert seen
+        assert seen[0].findings[0].category
+        assert "secret" in _texts(app)[-1][1].lower()
+        await _send(app, pilot, "/validate checkout.yaml")
+        assert "checkout.yaml" in _texts(app)[-1][1]
+
+
+@pytest.mark.anyio
+async def test_bad_input_is_shown_inline_and_the_app_goes_on(tmp_path: Path) -> None:
+    app = create_app(tmp_path, offline=True, session_file=tmp_path / "s.json", settings_loader=_settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        await _send(app, pilot, "/nonsense")
+        assert _texts(app)[-1] == ("error", _texts(app)[-1][1])
+        assert "is not a command" in _texts(app)[-1][1]
+        await _send(app, pilot, "/diagnose missing.log")
+        assert _texts(app)[-1] == ("error", "missing.log: no such file or directory")
+        await _send(app, pilot, "/validate")
+        assert "give exactly one path" in _texts(app)[-1][1]
+        await _send(app, pilot, "/help")
+        assert _texts(app)[-1][0] == "note"
+
+
+@pytest.mark.anyio
+async def test_plain_text_offline_searches_the_knowledge_base(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "state.md").write_text(
+        "# Terraform state\n\n## Locks\n\n`Error acquiring the state lock` means another run holds it.\n"
+    )
+    store = tmp_path / "index"
+    indexed = run("index", "--no-bundled", "--store", str(store), str(docs))
+    assert indexed.returncode == 0, indexed.stderr
+    loader = _settings(knowledge={"store": str(store)})
+    app = create_app(tmp_path, offline=True, session_file=tmp_path / "s.json", settings_loader=loader)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        await _send(app, pilot, "Error acquiring the state lock")
+        assert "Terraform state > Locks" in _texts(app)[-1][1]
+
+
+@pytest.mark.anyio
+async def test_history_save_clear_and_resume(tmp_path: Path) -> None:
+    session = tmp_path / "s.json"
+    save_entries([Entry("user", "earlier question"), Entry("assistant", "earlier answer")], session)
+    app = create_app(tmp_path, offline=True, resume=True, session_file=session, settings_loader=_settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        assert _texts(app)[:2] == [("user", "earlier question"), ("assistant", "earlier answer")]
+        assert app.engine is not None
+        assert app.engine.history[0] == {"role": "user", "content": "earlier question"}
+        await _send(app, pilot, "/help")
+        await _send(app, pilot, "/save chat.md")
+        saved = (tmp_path / "chat.md").read_text()
+        assert "### You\n\nearlier question" in saved
+        chat = app.query_one(ChatInput)
+        chat.focus()
+        await pilot.press("up")
+        assert chat.text == "/save chat.md"
+        await pilot.press("up")
+        assert chat.text == "/help"
+        await pilot.press("down", "down")
+        assert chat.text == ""
+        await _send(app, pilot, "/clear")
+        assert _texts(app) == []
+    stored = json.loads(session.read_text())
+    assert stored == []
+
+
+@pytest.mark.anyio
+async def test_markup_in_what_the_user_types_is_shown_literally(tmp_path: Path) -> None:
+    app = create_app(tmp_path, offline=True, session_file=tmp_path / "s.json", settings_loader=_settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        await _send(app, pilot, "/diagnose [bold]x[/bold]")
+        assert _texts(app)[-2] == ("user", "/diagnose [bold]x[/bold]")
+        assert "[bold]x[/bold]: no such file or directory" in _texts(app)[-1][1]
+
+
+@pytest.mark.anyio
+async def test_activity_panel_rows(tmp_path: Path) -> None:
+    app = create_app(tmp_path, offline=True, session_file=tmp_path / "s.json", settings_loader=_settings())
+    async with app.run_test(size=SIZE) as pilot:
+        panel = app.query_one(ActivityPanel)
+        panel.started("c1", "diagnose_logs", '{"path": "app.log"}')
+        panel.finished("c1", 0.25, True)
+        await pilot.pause()
+        assert panel.row_count == 1
+        assert str(panel.get_row("c1")[2]) == "250 ms"
