@@ -73,12 +73,20 @@ class Engine:
         except InputError as err:
             self.emit(Failed(str(err)))
         except Exception as err:  # the app must survive anything a tool or a model does
-            from assistant.agent.build import Cancelled
+            self.emit(Failed(self._message(err)))
 
-            if isinstance(err, Cancelled):
-                self.emit(Failed("cancelled"))
-            else:
-                self.emit(Failed(f"{type(err).__name__}: {err}"))
+    def _message(self, err: Exception) -> str:
+        from assistant.agent.build import Cancelled
+        from assistant.llm.errors import LLMError, to_llm_error
+
+        if isinstance(err, Cancelled):
+            return "cancelled"
+        if isinstance(err, LLMError):
+            return f"model: {err.message}"
+        mapped = to_llm_error(err, self.model or "")
+        if mapped is not None:
+            return f"model: {mapped.message}"
+        return f"{type(err).__name__}: {err}"
 
     # --- slash commands -------------------------------------------------------------------------
 

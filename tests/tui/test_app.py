@@ -160,3 +160,42 @@ async def test_activity_panel_rows(tmp_path: Path) -> None:
         await pilot.pause()
         assert panel.row_count == 1
         assert str(panel.get_row("c1")[2]) == "250 ms"
+
+
+@pytest.mark.anyio
+async def test_with_a_model_the_answer_streams_and_tool_calls_show_in_the_activity_panel(
+    tmp_path: Path,
+) -> None:
+    from tests.servers.openai_chat import answer, openai_chat_server, server_error, tool_call
+
+    (tmp_path / "app.log").write_text("INFO start\nERROR connection refused to db:5432\n")
+    with openai_chat_server() as server:
+        server.queue(
+            tool_call("list_files", {"pattern": "*.log"}),
+            answer("The database refuses connections.\n\nSee `app.log:2`.\n", completion_tokens=12),
+            server_error(),
+            server_error(),
+            server_error(),
+            server_error(),
+        )
+        loader = _settings(model="openai/stub", api_base=server.base_url, api_key="k", llm={"max_retries": 0})
+        app = create_app(tmp_path, session_file=tmp_path / "s.json", settings_loader=loader)
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(app, pilot)
+            assert "model openai/stub" in str(app.query_one(StatusBar).render())
+            await _send(app, pilot, "why does the app fail?")
+            panel = app.query_one(ActivityPanel)
+            assert panel.row_count == 1
+            row = panel.get_row_at(0)
+            assert str(row[0]) == "list_files"
+            assert '"pattern": "*.log"' in str(row[1])
+            assert str(row[2]).endswith("ms")
+            role, text = _texts(app)[-1]
+            assert role == "assistant"
+            assert "The database refuses connections." in text
+            assert "tokens" in str(app.query_one(StatusBar).render())
+            await _send(app, pilot, "and now?")
+            assert _texts(app)[-1][0] == "error"  # the model's failure is inline; the app goes on
+            assert _texts(app)[-1][1].startswith("model: ")
+            await _send(app, pilot, "/help")
+            assert _texts(app)[-1][0] == "note"
