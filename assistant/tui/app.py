@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from assistant.tui.engine import Engine
 
 LAST_SESSION = "last.json"
+STREAM_FLUSH_SECONDS = 0.1
 
 
 @dataclass
@@ -117,6 +118,9 @@ class ShipmateApp(App[None]):
         self._settings_loader = settings_loader
         self._engine_ready = threading.Event()
         self._cancel: threading.Event | None = None
+        self._turn_cancel: threading.Event | None = None  # the running turn's, read by its thread
+        self._stream_lock = threading.Lock()
+        self._stream_buffer: list[str] = []
 
     def compose(self) -> ComposeResult:
         """The layout."""
@@ -135,6 +139,7 @@ class ShipmateApp(App[None]):
         self.sub_title = str(self.root)
         self.query_one(StatusBar).refresh_line()
         self.query_one(ChatInput).focus()
+        self.set_interval(STREAM_FLUSH_SECONDS, self._flush_stream)
         self._start()
 
     @work(thread=True, exclusive=True, group="start")
@@ -198,6 +203,7 @@ class ShipmateApp(App[None]):
     def _turn(self, text: str, cancel: threading.Event) -> None:
         self._engine_ready.wait()
         assert self.engine is not None
+        self._turn_cancel = cancel
         try:
             self.engine.run(text, cancel)
         finally:
@@ -206,6 +212,13 @@ class ShipmateApp(App[None]):
     async def on_turn_over(self, message: TurnOver) -> None:
         """The turn ended (or was cancelled): close the answer, save the session."""
         cancel = message.cancel
+        if not self.is_running:
+            return
+        if not cancel.is_set():
+            await self._flush_stream()
+        else:
+            with self._stream_lock:
+                self._stream_buffer.clear()
         transcript = self.query_one(Transcript)
         transcript.end_stream()
         if self._cancel is cancel:
@@ -223,17 +236,38 @@ class ShipmateApp(App[None]):
             return
         self._cancel.set()
         self._cancel = None
+        with self._stream_lock:
+            self._stream_buffer.clear()
+        self.query_one(Transcript).end_stream()
         status = self.query_one(StatusBar)
         status.busy = ""
         status.refresh_line()
         self.run_worker(self.query_one(Transcript).add(Entry("error", "cancelled")))
 
     def _emit_from_thread(self, event: Event) -> None:
+        if self._turn_cancel is not None and self._turn_cancel.is_set():
+            return  # a cancelled turn shows nothing more
+        if isinstance(event, Said) and event.stream:
+            # streamed text is gathered and drawn at most every STREAM_FLUSH_SECONDS, so a
+            # fast model cannot flood the screen and keys still land at once
+            with self._stream_lock:
+                self._stream_buffer.append(event.markdown)
+            return
         self.post_message(EngineEvent(event))  # thread-safe; handled in order
+
+    async def _flush_stream(self) -> None:
+        with self._stream_lock:
+            chunk = "".join(self._stream_buffer)
+            self._stream_buffer.clear()
+        if chunk and self.is_running:
+            await self.query_one(Transcript).stream(chunk)
 
     async def on_engine_event(self, message: EngineEvent) -> None:
         """One event of the running turn."""
         event = message.event
+        if not self.is_running:
+            return
+        await self._flush_stream()  # what streamed before this event comes first
         transcript = self.query_one(Transcript)
         if isinstance(event, Said):
             if event.stream:

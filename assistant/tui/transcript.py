@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
 Role = Literal["user", "assistant", "note", "error"]
+SEGMENT_CHARS = 4000
 
 
 @dataclass
@@ -53,6 +54,11 @@ def load_entries(path: Path) -> list[Entry]:
     ]
 
 
+def _between_blocks(text: str) -> bool:
+    """True when `text` ends after a blank line and outside a ``` code fence."""
+    return text.endswith("\n\n") and text.count("```") % 2 == 0
+
+
 def transcript_markdown(entries: list[Entry]) -> str:
     """The transcript as one Markdown document (for `/save`)."""
     titles = {"user": "You", "assistant": "shipmate", "note": "shipmate", "error": "Error"}
@@ -86,6 +92,7 @@ class AnswerMessage(Markdown):
 
     DEFAULT_CSS = """
     AnswerMessage { margin: 1 0 0 0; padding: 0 1; border-left: thick $success; }
+    AnswerMessage.continued { margin: 0; }
     """
 
     def __init__(self, markdown: str = "") -> None:
@@ -104,6 +111,11 @@ class Transcript(VerticalScroll):
         self.entries: list[Entry] = []
         self._streaming: AnswerMessage | None = None
         self._streamed = ""
+        self._segment = 0
+
+    def on_mount(self) -> None:
+        """Stay at the bottom as messages arrive, until the user scrolls up."""
+        self.anchor()
 
     async def add(self, entry: Entry) -> None:
         """Show a whole message."""
@@ -116,17 +128,28 @@ class Transcript(VerticalScroll):
         else:
             widget = AnswerMessage(entry.markdown)
         await self.mount(widget)
-        self.scroll_end(animate=False)
+        self.anchor()  # follow new content (cheaply) until the user scrolls up
 
     async def stream(self, chunk: str) -> None:
-        """Append to the answer being written (started on the first chunk)."""
+        """Append to the answer being written (started on the first chunk).
+
+        A long answer is drawn in segments: once a segment holds SEGMENT_CHARS and the text
+        is between blocks (a blank line, outside a code fence), the next chunk starts a new
+        Markdown widget, so each append re-renders a bounded amount, however long the answer.
+        """
         if self._streaming is None:
             self._streaming = AnswerMessage()
             self._streamed = ""
+            self._segment = 0
+            await self.mount(self._streaming)
+        elif self._segment >= SEGMENT_CHARS and _between_blocks(self._streamed):
+            self._streaming = AnswerMessage()
+            self._streaming.add_class("continued")
+            self._segment = 0
             await self.mount(self._streaming)
         self._streamed += chunk
+        self._segment += len(chunk)
         await self._streaming.append(chunk)
-        self.scroll_end(animate=False)
 
     def end_stream(self) -> None:
         """Close the answer being written, keeping it in the entries."""

@@ -37,11 +37,25 @@ class Reply:
     completion_tokens: int = 5
     finish_reason: str = "stop"
     headers: tuple[tuple[str, str], ...] = ()
+    chunk_delay: float = 0.0  # seconds between streamed chunks (a model's pace)
 
 
-def answer(text: str, *, prompt_tokens: int = 10, completion_tokens: int = 5, delay: float = 0.0) -> Reply:
-    """A plain assistant answer."""
-    return Reply(text=text, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, delay=delay)
+def answer(
+    text: str,
+    *,
+    prompt_tokens: int = 10,
+    completion_tokens: int = 5,
+    delay: float = 0.0,
+    chunk_delay: float = 0.0,
+) -> Reply:
+    """A plain assistant answer; streamed, `chunk_delay` seconds apart per word."""
+    return Reply(
+        text=text,
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+        delay=delay,
+        chunk_delay=chunk_delay,
+    )
 
 
 def tool_call(
@@ -292,6 +306,8 @@ def openai_chat_server() -> Iterator[ChatServer]:
             for chunk in _stream_chunks(reply, model):
                 self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                 self.wfile.flush()
+                if reply.chunk_delay:
+                    time.sleep(reply.chunk_delay)
             self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()
             self.close_connection = True
