@@ -13,6 +13,7 @@ import typer
 from assistant.cli import (
     ask_cmd,
     audit_cmd,
+    chat_cmd,
     config_cmd,
     diagnose_cmd,
     generate_cmd,
@@ -27,10 +28,13 @@ HELP = """shipmate: a DevOps assistant you can trust, useful with no LLM at all.
 
 It reads deployment logs, finds the root cause with the lines that prove it,
 and says how to fix it; it validates Kubernetes manifests and Terraform; it
-searches a local knowledge base. Everything runs offline unless you configure
-a model.
+searches a local knowledge base; it generates manifests and Terraform that
+validate. Everything runs offline unless you configure a model. Alone on a
+terminal, `shipmate` opens the chat (`shipmate chat`).
 
 Examples:
+
+  shipmate chat
 
   shipmate diagnose pod-describe.txt app.log
 
@@ -55,7 +59,7 @@ Exit codes: 0 nothing found at or above --fail-on, 1 findings at or above it,
 app = typer.Typer(
     name="shipmate",
     help=HELP,
-    no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -73,6 +77,7 @@ app.command("ask", help=ask_cmd.HELP, no_args_is_help=True)(ask_cmd.ask)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(audit_cmd.app, name="audit")
 app.command("undo", help=undo_cmd.HELP)(undo_cmd.undo)
+app.command("chat", help=chat_cmd.HELP)(chat_cmd.chat)
 
 
 def _version(value: bool) -> None:
@@ -97,8 +102,19 @@ def main_options(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
-    """Options that apply to every command."""
+    """Options that apply to every command; alone on a terminal, `shipmate` opens the chat."""
     ctx.obj = GlobalOptions(verbosity=verbose, quiet=quiet, no_color=no_color)
+    if ctx.invoked_subcommand is not None:
+        return
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from pathlib import Path
+
+        from assistant.cli.state import repository_root
+
+        chat_cmd.run_chat(repository_root(Path.cwd()).resolve())
+        return
+    typer.echo(ctx.get_help())
+    raise typer.Exit(2)
 
 
 def main() -> None:

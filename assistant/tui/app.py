@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
+from assistant.tui.approver import ProposalsView
 from assistant.tui.chat_input import ChatInput
 from assistant.tui.commands import COMMANDS
 from assistant.tui.events import (
@@ -129,8 +130,11 @@ class ShipmateApp(App[None]):
             with Vertical(id="chat"):
                 yield Transcript(id="transcript")
                 yield ChatInput(id="input")
-            with TabbedContent(id="side"), TabPane("Activity", id="activity-tab"):
-                yield ActivityPanel(id="activity")
+            with TabbedContent(id="side"):
+                with TabPane("Activity", id="activity-tab"):
+                    yield ActivityPanel(id="activity")
+                with TabPane("Proposals", id="proposals-tab"):
+                    yield ProposalsView(root=self.root, id="proposals")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -179,6 +183,8 @@ class ShipmateApp(App[None]):
         status.model = self.engine.model if self.engine else None
         status.repo = state
         status.refresh_line()
+        if self.engine is not None:
+            self.query_one(ProposalsView).audit = self.engine.audit
 
     # --- turns ----------------------------------------------------------------------------------
 
@@ -227,6 +233,7 @@ class ShipmateApp(App[None]):
         status.busy = ""
         status.model = self.engine.model if self.engine else None
         status.refresh_line()
+        self.query_one(ProposalsView).refresh_states()
         self._refresh_repo()
         self._persist()
 
@@ -308,6 +315,14 @@ class ShipmateApp(App[None]):
             save_entries(self.query_one(Transcript).entries, self.session_file)
         except OSError as err:
             self.notify(f"session not saved: {err}", severity="warning")
+
+    def turn_cancelled(self) -> bool:
+        """True while the running turn has been cancelled (asked by the approver from its thread)."""
+        return self._turn_cancel is not None and self._turn_cancel.is_set()
+
+    def on_proposals_view_undone(self, message: ProposalsView.Undone) -> None:
+        """Undo from the proposals view changed files: the branch state may have changed."""
+        self._refresh_repo()
 
     @work(thread=True, group="repo")
     def _refresh_repo(self) -> None:

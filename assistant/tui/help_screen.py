@@ -24,6 +24,10 @@ KEYS = """\
 | ctrl+t | switch between the light and dark theme |
 | tab, shift+tab | move between the chat, activity, proposals and findings |
 | ctrl+q | quit |
+
+In a proposal: a approve, r or Esc reject, e edit the new text inline (ctrl+s saves,
+Esc drops the edit), ctrl+e edit it in `$VISUAL` or `$EDITOR`. In the proposals list:
+Enter reopens one (read-only), u undoes the last applied change.
 """
 
 
