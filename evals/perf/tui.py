@@ -79,11 +79,13 @@ async def _typing_latency(keys: int) -> tuple[list[float], list[float]]:
     from assistant.tui.chat_input import ChatInput
     from tests.servers.openai_chat import answer, openai_chat_server
 
-    long_answer = "".join(
-        f"Line {i}: the `checkout` pod restarts because `DB_URL` is empty.\n" for i in range(3000)
-    )
+    # a long answer (120 paragraphs, 24 YAML blocks, about 5,000 words) at about 300 words a
+    # second: a fast model
+    paragraph = "The `checkout` pod restarts because `DB_URL` is empty; the Secret it reads was renamed.\n"
+    code = "```yaml\n" + "".join(f"- name: VAR_{i}\n  value: '{i}'\n" for i in range(20)) + "```\n"
+    long_answer = "".join(f"{paragraph * 3}\n{code if i % 5 == 0 else ''}\n" for i in range(120))
     with openai_chat_server() as server, tempfile.TemporaryDirectory() as scratch:
-        server.queue(answer(long_answer, completion_tokens=30000))
+        server.queue(answer(long_answer, completion_tokens=6000, chunk_delay=0.003))
         root = Path(scratch)
 
         def settings() -> Any:
