@@ -199,3 +199,81 @@ async def test_with_a_model_the_answer_streams_and_tool_calls_show_in_the_activi
             assert _texts(app)[-1][1].startswith("model: ")
             await _send(app, pilot, "/help")
             assert _texts(app)[-1][0] == "note"
+
+
+async def _wait_for_screen(app: ShipmateApp, pilot: Any, name: str) -> None:
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if type(app.screen).__name__ == name:
+            return
+    raise AssertionError(f"{name} never opened; the screen is {type(app.screen).__name__}")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("key", "applied"), [("a", True), ("r", False)])
+async def test_the_agents_proposal_is_approved_or_rejected_in_the_dialog(
+    tmp_path: Path, key: str, applied: bool
+) -> None:
+    from assistant.tui.approver import ProposalsView, TuiApprover
+    from tests.servers.openai_chat import answer, openai_chat_server, tool_call
+
+    (tmp_path / "config.yaml").write_text("replicas: 1\n")
+    edit = {
+        "path": "config.yaml",
+        "new_content": "replicas: 3\n",
+        "title": "three replicas",
+        "rationale": "load",
+    }
+    with openai_chat_server() as server:
+        server.queue(tool_call("propose_file_edit", edit), answer("Proposed."))
+        loader = _settings(model="openai/stub", api_base=server.base_url, api_key="k")
+        app = create_app(
+            tmp_path,
+            session_file=tmp_path / "s.json",
+            settings_loader=loader,
+            approver_factory=lambda a: TuiApprover(a, a.root, cancelled=a.turn_cancelled),
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(app, pilot)
+            chat = app.query_one(ChatInput)
+            chat.load_text("make it three replicas")
+            await pilot.press("enter")
+            await _wait_for_screen(app, pilot, "ProposalScreen")
+            await pilot.press(key)
+            await _settle(app, pilot)
+            assert (tmp_path / "config.yaml").read_text() == ("replicas: 3\n" if applied else "replicas: 1\n")
+            assert app.engine is not None
+            events = [r["event"] for r in app.engine.audit.records()]
+            assert ("approval" in events) == applied
+            assert ("rejection" in events) == (not applied)
+            view = app.query_one(ProposalsView)
+            view.refresh_states()
+            await pilot.pause(0.2)
+            assert len(view.entries) == 1
+
+
+@pytest.mark.anyio
+async def test_escape_cancels_a_streaming_turn_and_nothing_more_is_shown(tmp_path: Path) -> None:
+    from tests.servers.openai_chat import answer, openai_chat_server
+
+    slow = "".join(f"Paragraph {i} of a long answer.\n\n" for i in range(60))
+    with openai_chat_server() as server:
+        server.queue(answer(slow, chunk_delay=0.01), answer("second answer"))
+        loader = _settings(model="openai/stub", api_base=server.base_url, api_key="k")
+        app = create_app(tmp_path, session_file=tmp_path / "s.json", settings_loader=loader)
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(app, pilot)
+            chat = app.query_one(ChatInput)
+            chat.load_text("tell me everything")
+            await pilot.press("enter")
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if app.query("AnswerMessage"):
+                    break
+            await pilot.press("escape")
+            await pilot.pause(0.3)
+            shown = _texts(app)
+            assert shown[-1] == ("error", "cancelled")
+            await pilot.pause(1.0)
+            assert _texts(app) == shown  # the cancelled turn adds nothing after Esc
+            assert app._cancel is None  # a new turn can start at once
