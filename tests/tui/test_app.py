@@ -277,3 +277,39 @@ async def test_escape_cancels_a_streaming_turn_and_nothing_more_is_shown(tmp_pat
             await pilot.pause(1.0)
             assert _texts(app) == shown  # the cancelled turn adds nothing after Esc
             assert app._cancel is None  # a new turn can start at once
+
+
+@pytest.mark.anyio
+async def test_generate_approve_then_undo_audit_and_model_commands(tmp_path: Path) -> None:
+    from assistant.tui.approver import TuiApprover
+
+    app = create_app(
+        tmp_path,
+        offline=True,
+        session_file=tmp_path / "s.json",
+        settings_loader=_settings(),
+        approver_factory=lambda a: TuiApprover(a, a.root, cancelled=a.turn_cancelled),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        chat = app.query_one(ChatInput)
+        chat.load_text("/generate k8s deploy ghcr.io/acme/api:1.4.2 on port 8000")
+        await pilot.press("enter")
+        await _wait_for_screen(app, pilot, "ProposalScreen")
+        await pilot.press("a")
+        await _settle(app, pilot)
+        written = tmp_path / "api.yaml"
+        assert "image: ghcr.io/acme/api:1.4.2" in written.read_text()
+        assert "`api.yaml`: applied" in _texts(app)[-1][1]
+        await _send(app, pilot, "/audit 3")
+        assert "apply" in _texts(app)[-1][1]
+        await _send(app, pilot, "/undo")
+        assert not written.exists()
+        await _send(app, pilot, "/undo")
+        assert _texts(app)[-1][1].startswith("nothing undone: ")
+        await _send(app, pilot, "/model")
+        assert _texts(app)[-1][1] == "offline: no model configured"
+        await _send(app, pilot, "/model openai/other")
+        assert "model openai/other" in str(app.query_one(StatusBar).render())
+        await _send(app, pilot, "/model off")
+        assert "offline" in str(app.query_one(StatusBar).render())
