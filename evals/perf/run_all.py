@@ -25,6 +25,7 @@ BENCHMARKS = {
     "agent": ("agent", []),
     "generate": ("generate", []),
     "startup": ("startup", []),
+    "tui_log": ("tui_log", ["--size-mb", os.environ.get("SHIPMATE_BENCH_SIZE_MB", "256")]),
 }
 
 
