@@ -35,6 +35,7 @@ from assistant.tui.events import (
     ToolStarted,
     UsageChanged,
 )
+from assistant.tui.findings_view import FindingsView
 from assistant.tui.status import ActivityPanel, RepoState, StatusBar, repo_state
 from assistant.tui.transcript import (
     Entry,
@@ -135,6 +136,8 @@ class ShipmateApp(App[None]):
                     yield ActivityPanel(id="activity")
                 with TabPane("Proposals", id="proposals-tab"):
                     yield ProposalsView(root=self.root, id="proposals")
+                with TabPane("Findings", id="findings-tab"):
+                    yield FindingsView(id="findings")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -297,7 +300,16 @@ class ShipmateApp(App[None]):
             await transcript.clear_all()
 
     def show_findings(self, report: Any) -> None:
-        """Hook for the findings view (a diagnosis report arrived)."""
+        """A diagnosis arrived: its findings in the findings tab, which comes to the front."""
+        self.query_one(FindingsView).show_report(report)
+        self.query_one(TabbedContent).active = "findings-tab"
+
+    def on_findings_view_open_evidence(self, message: FindingsView.OpenEvidence) -> None:
+        """Enter on a finding or an evidence line: the log at that line."""
+        from assistant.tui.log_screen import LogScreen
+
+        path = Path(message.source)
+        self.push_screen(LogScreen(path if path.is_absolute() else self.root / path, message.line))
 
     async def _save(self, argument: str) -> None:
         transcript = self.query_one(Transcript)

@@ -313,3 +313,38 @@ async def test_generate_approve_then_undo_audit_and_model_commands(tmp_path: Pat
         assert "model openai/other" in str(app.query_one(StatusBar).render())
         await _send(app, pilot, "/model off")
         assert "offline" in str(app.query_one(StatusBar).render())
+
+
+@pytest.mark.anyio
+async def test_diagnose_fills_the_findings_tab_and_enter_opens_the_log_at_the_evidence(
+    tmp_path: Path,
+) -> None:
+    from textual.widgets import DataTable, TabbedContent
+
+    from assistant.tui.findings_view import FindingsView
+    from assistant.tui.log_view import LogView
+
+    log = tmp_path / "app.log"
+    log.write_text("INFO boot\n" * 50 + 'Error: secret "db-creds" not found\n' + "INFO idle\n" * 50)
+    app = create_app(tmp_path, offline=True, session_file=tmp_path / "s.json", settings_loader=_settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        await _send(app, pilot, "/diagnose app.log")
+        assert app.query_one(TabbedContent).active == "findings-tab"
+        view = app.query_one(FindingsView)
+        assert view.findings
+        evidence = view.findings[0].evidence[0]
+        assert evidence.line == 51
+        app.query_one(FindingsView).query_one(DataTable).focus()
+        await pilot.press("enter")
+        await _wait_for_screen(app, pilot, "LogScreen")
+        viewer = app.screen.query_one(LogView)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if viewer.line_count:
+                break
+        assert viewer.cursor_line == 51
+        assert "db-creds" in viewer.line_text(51)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ != "LogScreen"
