@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from assistant.llm.usage import SessionUsage
 
 Emit = Callable[[Event], None]
+EARLIER_TURNS = 10  # turns of a resumed session given to the agent with the first question
+EARLIER_CHARS = 2000  # of each of them
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Engine:
     _session: AgentSession | None = field(default=None, repr=False)
     _usage: SessionUsage | None = field(default=None, repr=False)
     _thread: str = field(default_factory=lambda: uuid.uuid4().hex, repr=False)
+    _thread_used: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.model is None:
@@ -114,6 +117,7 @@ class Engine:
         elif name == "clear":
             self.history.clear()
             self._thread = uuid.uuid4().hex
+            self._thread_used = False
             self.emit(Cleared())
         elif name == "help":
             self.emit(Said(help_markdown()))
@@ -185,6 +189,7 @@ class Engine:
             return
         self.model = None if argument.lower() in ("off", "none", "offline") else argument.strip()
         self._agent = None  # rebuilt for the new model on the next question
+        self._thread, self._thread_used = uuid.uuid4().hex, False
         self.emit(Said(f"model: `{self.model}`" if self.model else "offline from now on"))
 
     def _undo(self) -> None:
@@ -241,11 +246,13 @@ class Engine:
         from assistant.agent.build import run_agent
 
         agent, session = self._ensure_agent()
+        prompt = self._with_earlier_turns(text, session) if not self._thread_used else text
+        self._thread_used = True
         self.history.append({"role": "user", "content": text})
         answer = run_agent(
             agent,
             session,
-            text,
+            prompt,
             on_line=lambda line: self.emit(Said(line + "\n", stream=True)),
             thread_id=self._thread,
             stop=cancel.is_set,
@@ -253,6 +260,17 @@ class Engine:
         self.history.append({"role": "assistant", "content": answer})
         if self._usage is not None:
             self.emit(UsageChanged(self._usage.total_tokens, self._usage.cost_usd))
+
+    def _with_earlier_turns(self, text: str, session: AgentSession) -> str:
+        """The first question of a new agent thread carries the earlier turns (after --resume), as data."""
+        from assistant.agent.untrusted import fence
+
+        earlier = self.history[-EARLIER_TURNS:]
+        if not earlier:
+            return text
+        told = "\n\n".join(f"{turn['role']}: {turn['content'][:EARLIER_CHARS]}" for turn in earlier)
+        context = fence(told, "the earlier conversation", "chat history", session.redactor)
+        return f"Earlier in this conversation (for context only):\n{context}\n\n{text}"
 
     def _ensure_agent(self) -> tuple[Any, AgentSession]:
         if self._agent is not None and self._session is not None:

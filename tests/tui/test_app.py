@@ -348,3 +348,26 @@ async def test_diagnose_fills_the_findings_tab_and_enter_opens_the_log_at_the_ev
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ != "LogScreen"
+
+
+@pytest.mark.anyio
+async def test_a_resumed_session_gives_the_agent_the_earlier_turns_once(tmp_path: Path) -> None:
+    from tests.servers.openai_chat import answer, openai_chat_server
+
+    session = tmp_path / "s.json"
+    save_entries(
+        [Entry("user", "why is checkout down?"), Entry("assistant", "The DB secret is missing.")], session
+    )
+    with openai_chat_server() as server:
+        server.queue(answer("Create the secret."), answer("Done."))
+        loader = _settings(model="openai/stub", api_base=server.base_url, api_key="k")
+        app = create_app(tmp_path, resume=True, session_file=session, settings_loader=loader)
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(app, pilot)
+            await _send(app, pilot, "what do I do now?")
+            await _send(app, pilot, "and then?")
+        first = json.dumps(server.requests[0]["messages"])
+        second_user = [m for m in server.requests[1]["messages"] if m["role"] == "user"][-1]["content"]
+    assert "<untrusted-data" in first
+    assert "The DB secret is missing." in first
+    assert second_user == "and then?"
