@@ -101,8 +101,13 @@ async def _until(pilot: Any, condition: Callable[[], bool], what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-async def _dialog(app: App[Any], pilot: Any, validated: bool = True) -> ProposalScreen:
-    await _until(pilot, lambda: isinstance(app.screen, ProposalScreen), "the dialog")
+async def _dialog(
+    app: App[Any], pilot: Any, validated: bool = True, after: ProposalScreen | None = None
+) -> ProposalScreen:
+    """The open dialog (a new one when `after`, the previous dialog, is given), once validated."""
+    await _until(
+        pilot, lambda: isinstance(app.screen, ProposalScreen) and app.screen is not after, "the dialog"
+    )
     screen = app.screen
     assert isinstance(screen, ProposalScreen)
     if validated:
@@ -158,9 +163,9 @@ async def test_reject_with_r_or_escape_writes_nothing(tmp_path: Path, workspace:
         second = _proposal(workspace, EDITED)
         decider = Decider([first, second], TuiApprover(app, workspace), workspace, audit)
         decider.start()
-        await _dialog(app, pilot, validated=False)
+        shown = await _dialog(app, pilot, validated=False)
         await pilot.press("r")
-        screen = await _dialog(app, pilot, validated=False)
+        screen = await _dialog(app, pilot, validated=False, after=shown)
         assert screen.proposal.id == second.id
         await pilot.press("escape")
         await _until(pilot, lambda: not decider.is_alive(), "decide_and_apply")
@@ -387,11 +392,11 @@ async def test_the_approver_returns_each_decision_to_its_thread(tmp_path: Path, 
 
         thread = threading.Thread(target=ask, daemon=True)
         thread.start()
-        await _dialog(app, pilot, validated=False)
+        first = await _dialog(app, pilot, validated=False)
         await pilot.click("#approve")
-        screen = await _dialog(app, pilot, validated=False)
+        second = await _dialog(app, pilot, validated=False, after=first)
         await pilot.click("#reject")
-        screen = await _dialog(app, pilot)
+        screen = await _dialog(app, pilot, after=second)
         await pilot.press("e")
         screen.query_one("#editor", TextArea).load_text(EDITED)
         await pilot.press("ctrl+s")
