@@ -95,7 +95,7 @@ def decide_and_apply(
         if show is not None:
             show(proposal)
         decision = approver.decide(proposal)
-        if decision is False:
+        if decision is not True and not isinstance(decision, Proposal):  # only an explicit yes applies
             audit.append("rejection", id=proposal.id)
             outcomes.append(Outcome(proposal, False, "not applied"))
             continue

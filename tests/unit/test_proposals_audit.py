@@ -142,3 +142,21 @@ def test_a_revision_of_another_file_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "other.yaml").exists()
     assert (tmp_path / "deploy.yaml").read_text() == "a: 1\n"
     assert [r["event"] for r in audit.records()][-1] == "refusal"
+
+
+class _Unsure:
+    """A broken approver that answers neither yes nor a revision."""
+
+    def decide(self, proposal: Proposal) -> bool | Proposal:
+        return None  # type: ignore[return-value]
+
+
+def test_only_an_explicit_yes_applies(tmp_path: Path) -> None:
+    target = tmp_path / "deploy.yaml"
+    target.write_text("a: 1\n")
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    proposal = file_edit_proposal(tmp_path, target, "a: 2\n", "bump a")
+    [outcome] = decide_and_apply([proposal], _Unsure(), tmp_path, audit)
+    assert not outcome.applied
+    assert target.read_text() == "a: 1\n"
+    assert [r["event"] for r in audit.records()] == ["proposal", "rejection"]
