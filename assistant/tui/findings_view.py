@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import PurePath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -22,8 +22,12 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from assistant.tui.log_view import visible_text
-from tools.findings import Evidence, Finding, Severity
-from tools.logs.report import DiagnosisReport
+
+if TYPE_CHECKING:  # loaded with the first diagnosis, not before the app's first frame
+    from tools.findings import Evidence, Finding
+    from tools.logs.report import DiagnosisReport
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")  # tools.findings.Severity's values
 
 UNOPENABLE_SOURCES = {"stdin", "-"}
 
@@ -53,7 +57,7 @@ class FindingsView(Widget):
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        *(f"findings-view--{severity.value}" for severity in Severity),
+        *(f"findings-view--{severity}" for severity in SEVERITIES),
         "findings-view--label",
     }
     DEFAULT_CSS = """

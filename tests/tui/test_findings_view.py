@@ -183,3 +183,10 @@ async def test_no_findings_shows_the_notes(log: Path) -> None:
         assert static_text(app, "#finding-summary") == "No findings.\nskipped core.bin: binary data"
         await pilot.press("enter")
         assert app.opened == []
+
+
+def test_the_view_knows_every_severity() -> None:
+    from assistant.tui.findings_view import SEVERITIES
+    from tools.findings import Severity
+
+    assert tuple(s.value for s in Severity) == SEVERITIES
