@@ -371,3 +371,25 @@ async def test_a_resumed_session_gives_the_agent_the_earlier_turns_once(tmp_path
     assert "<untrusted-data" in first
     assert "The DB secret is missing." in first
     assert second_user == "and then?"
+
+
+@pytest.mark.anyio
+async def test_the_palette_offers_every_slash_command_and_fills_the_input(tmp_path: Path) -> None:
+    app = create_app(tmp_path, offline=True, session_file=tmp_path / "s.json", settings_loader=_settings())
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        offered = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert {
+            "/diagnose",
+            "/validate",
+            "/generate",
+            "/ask",
+            "/model",
+            "/undo",
+            "/audit",
+            "/clear",
+            "/save",
+        } <= set(offered)
+        offered["/validate"].callback()
+        await pilot.pause()
+        assert app.query_one(ChatInput).text == "/validate "
