@@ -151,6 +151,14 @@ class ShipmateApp(App[None]):
 
     @work(thread=True, exclusive=True, group="start")
     def _start(self) -> None:
+        try:
+            self._start_engine()
+        except Exception as err:  # the app stays up and says why nothing can run
+            self.post_message(EngineEvent(Failed(f"shipmate could not start its engine: {err}")))
+        finally:
+            self._engine_ready.set()
+
+    def _start_engine(self) -> None:
         from assistant.approvals import NeverApprove
         from assistant.audit import AuditLog
         from assistant.tui.engine import Engine
@@ -172,7 +180,6 @@ class ShipmateApp(App[None]):
         ]
         state = repo_state(self.root)
         self.engine = engine
-        self._engine_ready.set()
         self.post_message(Started(saved, state))
 
     async def on_started(self, message: Started) -> None:
@@ -211,10 +218,12 @@ class ShipmateApp(App[None]):
     @work(thread=True, group="turn")
     def _turn(self, text: str, cancel: threading.Event) -> None:
         self._engine_ready.wait()
-        assert self.engine is not None
         self._turn_cancel = cancel
         try:
-            self.engine.run(text, cancel)
+            if self.engine is None:
+                self.post_message(EngineEvent(Failed("nothing can run: the engine did not start")))
+            else:
+                self.engine.run(text, cancel)
         finally:
             self.post_message(TurnOver(cancel))
 

@@ -393,3 +393,28 @@ async def test_the_palette_offers_every_slash_command_and_fills_the_input(tmp_pa
         offered["/validate"].callback()
         await pilot.pause()
         assert app.query_one(ChatInput).text == "/validate "
+
+
+@pytest.mark.anyio
+async def test_an_engine_that_cannot_start_is_reported_and_the_app_stays_up(tmp_path: Path) -> None:
+    def broken(app: ShipmateApp) -> Any:
+        raise OSError("audit folder is read-only")
+
+    app = create_app(
+        tmp_path,
+        offline=True,
+        session_file=tmp_path / "s.json",
+        settings_loader=_settings(),
+        approver_factory=broken,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.5)
+        assert _texts(app)[0] == ("error", "shipmate could not start its engine: audit folder is read-only")
+        chat = app.query_one(ChatInput)
+        chat.load_text("/help")
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app._cancel is None:
+                break
+        assert _texts(app)[-1] == ("error", "nothing can run: the engine did not start")
