@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.tui.log_view import visible_text
+from assistant.tui.log_index import visible_text
 
 if TYPE_CHECKING:  # loaded with the first diagnosis, not before the app's first frame
     from tools.findings import Evidence, Finding

@@ -12,7 +12,8 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input
 
-from assistant.tui.log_view import LogView, visible_text
+from assistant.tui.log_index import visible_text
+from assistant.tui.log_view import LogView
 
 
 class LogScreen(Screen[None]):

@@ -31,7 +31,8 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
-from assistant.tui.log_view import LogView, build_line_index
+from assistant.tui.log_index import build_line_index
+from assistant.tui.log_view import LogView
 from evals.perf.diagnose_throughput import noise_block
 
 NEEDLE = "needle-at-the-very-end-7f3a"

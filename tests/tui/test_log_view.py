@@ -14,9 +14,10 @@ from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from assistant.tui import log_view
+from assistant.tui import log_index
+from assistant.tui.log_index import MAX_LINE_CHARS
 from assistant.tui.log_screen import LogScreen
-from assistant.tui.log_view import MAX_LINE_CHARS, LogView
+from assistant.tui.log_view import LogView
 
 BIG_LINES = 2_000_000
 NEEDLES = (1_999_000, 1_999_500, 1_999_990)
@@ -85,7 +86,7 @@ def row_of(view: LogView, line: int) -> str:
 async def test_big_log_is_indexed_and_goto_and_search_reach_the_end(tmp_path: Path) -> None:
     path = tmp_path / "big.log"
     write_big_log(path)
-    assert path.stat().st_size > log_view.SYNC_INDEX_BYTES  # indexed in a worker thread
+    assert path.stat().st_size > log_index.SYNC_INDEX_BYTES  # indexed in a worker thread
     app = Host(path, line=1_500_000)  # goes there as soon as the index is built
     async with app.run_test(size=(80, 24)) as pilot:
         view = app.query_one(LogView)
@@ -191,7 +192,7 @@ async def test_unreadable_files_show_one_line(
         def refuse(_: Path) -> int:
             raise PermissionError(13, "Permission denied")
 
-        monkeypatch.setattr(log_view, "_open_fd", refuse)
+        monkeypatch.setattr(log_index, "_open_fd", refuse)
     app = Host(path)
     async with app.run_test(size=(80, 24)) as pilot:
         view = app.query_one(LogView)
@@ -312,13 +313,13 @@ def test_search_finds_every_line_whatever_the_block_size(
     ]
     path = tmp_path / "random.log"
     path.write_text("\n".join(lines))  # no final newline
-    monkeypatch.setattr(log_view, "SEARCH_CHUNK_BYTES", block)
-    fd, size = log_view.open_log_file(path)
+    monkeypatch.setattr(log_index, "SEARCH_CHUNK_BYTES", block)
+    fd, size = log_index.open_log_file(path)
     try:
-        index = log_view.build_line_index(fd, size)
+        index = log_index.build_line_index(fd, size)
         assert index is not None
         assert len(index) == len(lines)
-        outcome = log_view.search_lines(fd, index, log_view.compile_search("hit"))
+        outcome = log_index.search_lines(fd, index, log_index.compile_search("hit"))
     finally:
         os.close(fd)
     assert outcome is not None
