@@ -122,6 +122,7 @@ class ShipmateApp(App[None]):
         self._cancel: threading.Event | None = None
         self._turn_cancel: threading.Event | None = None  # the running turn's, read by its thread
         self._stream_lock = threading.Lock()
+        self.turns_finished = 0  # messages fully handled (the tests and the benches wait on it)
         self._stream_buffer: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -205,6 +206,7 @@ class ShipmateApp(App[None]):
         await transcript.add(Entry("user", text))
         if text.strip().split(" ", 1)[0].lower() == "/save":
             await self._save(text.strip()[5:].strip())
+            self.turns_finished += 1
             return
         if self._cancel is not None:
             await transcript.add(Entry("error", "a turn is running: wait, or press Esc to cancel it"))
@@ -248,6 +250,7 @@ class ShipmateApp(App[None]):
         self.query_one(ProposalsView).refresh_states()
         self._refresh_repo()
         self._persist()
+        self.turns_finished += 1
 
     def action_cancel_turn(self) -> None:
         """Esc: stop the running turn (its model call may finish, but nothing more is shown)."""

@@ -32,10 +32,16 @@ def _texts(app: ShipmateApp) -> list[tuple[str, str]]:
 
 
 async def _send(app: ShipmateApp, pilot: Any, text: str) -> None:
+    """Type `text`, send it, and wait until its turn has been handled to the end."""
     chat = app.query_one(ChatInput)
     chat.load_text(text)
     chat.focus()
+    before = app.turns_finished
     await pilot.press("enter")
+    for _ in range(600):
+        if app.turns_finished > before:
+            break
+        await pilot.pause(0.05)
     await _settle(app, pilot)
 
 

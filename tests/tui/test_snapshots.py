@@ -13,8 +13,7 @@ import pytest
 
 from assistant.config import load_settings
 from assistant.tui.app import ShipmateApp, create_app
-from assistant.tui.chat_input import ChatInput
-from tests.tui.test_app import _settle
+from tests.tui.test_app import _send, _settle
 from tools.proposals import file_edit_proposal
 
 SIZE = (80, 24)
@@ -46,10 +45,8 @@ def workspace(tmp_path: Path) -> Path:
 def test_main_screen_after_help(snap_compare: Any, workspace: Path) -> None:
     async def run_before(pilot: Any) -> None:
         await _ready(pilot.app, pilot)
-        chat = pilot.app.query_one(ChatInput)
-        chat.load_text("/help")
-        await pilot.press("enter")
-        await _settle(pilot.app, pilot)
+        await _send(pilot.app, pilot, "/help")
+        await pilot.wait_for_scheduled_animations()
 
     assert snap_compare(_app(workspace), terminal_size=SIZE, run_before=run_before)
 
