@@ -34,6 +34,8 @@ class DiskCache(BaseCache):
         try:
             return loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError, TypeError, KeyError, NotImplementedError):
+            # a missing, damaged or foreign entry (langchain raises NotImplementedError for a
+            # class it does not know) is a cache miss, never an error
             return None
 
     def update(self, prompt: str, llm_string: str, return_val: Any) -> None:

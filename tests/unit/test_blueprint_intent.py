@@ -86,3 +86,18 @@ def test_blueprint_named_explicitly_must_match_the_target() -> None:
 def test_asks_for_kinds_no_blueprint_renders_are_not_forced_into_a_web_service(ask: str) -> None:
     with pytest.raises(InputError, match="not understood"):
         parse_intent("k8s", ask)
+
+
+@pytest.mark.parametrize(
+    ("ask", "absent"),
+    [
+        ("deploy ghcr.io/acme/api:1.4 that calls https://api.example.com:8443/v1", "port"),
+        ("deploy ghcr.io/acme/api:1.4 backed by s3://bucket:9000/models", "port"),
+        ("web service daily report at 02:30", "image"),
+        ("web service for models:/fraud/3", "image"),
+    ],
+)
+def test_urls_and_clock_times_give_no_shared_parameter(ask: str, absent: str) -> None:
+    from tools.blueprints.intent import shared_parameters
+
+    assert absent not in shared_parameters(ask)

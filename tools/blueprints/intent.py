@@ -57,7 +57,8 @@ _REGION = re.compile(
     r"|francecentral|germanywestcentral|swedencentral|switzerlandnorth|norwayeast|brazilsouth"
     r"|koreacentral|centralindia|uaenorth|southafricanorth)\b"
 )
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"`,;]+", re.IGNORECASE)
+# scheme://... and MLflow's models:/name/1 and runs:/id/path (one slash)
+_URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|(?:models|runs):/)[^\s'\"`,;]+", re.IGNORECASE)
 _CLOCK = re.compile(r"(?<![\w.:/-])\d{1,2}:\d{2}(?![\w.:/-])")
 _SERVICE_WORDS = re.compile(
     r"\b(deploy|run|web|service|api|app|server|nginx|http|expose|container)\b", re.IGNORECASE

@@ -29,18 +29,15 @@ from typing import Any
 
 from tools.blueprints.k8s_parts import dump, labels_for, metadata, resources
 from tools.blueprints.k8s_workload_parts import (
-    CLOCK,
     SECRETS_ROOT,
     app_name,
     container_words,
     dns_name,
     first_group,
     hardened_container,
-    mask,
     pod_template,
     scratch_volume,
     secret_volume,
-    shared_corrections,
     words,
 )
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
@@ -368,8 +365,6 @@ def extract(text: str) -> dict[str, Any]:
         found["active_deadline_seconds"] = int(timeout.group(1)) * factor
     if re.search(r"\b(?:restart(?:\s+policy)?\s+never|never\s+restart|new\s+pod\s+(?:per|each))", text, re.I):
         found["restart_policy"] = "never"
-    # a clock time ("daily at 02:30") is not an image, whatever the shared parser made of it
-    found.update(shared_corrections(text, mask(text, CLOCK), {}))
     return found
 
 

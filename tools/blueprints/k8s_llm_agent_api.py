@@ -46,7 +46,6 @@ from tools.blueprints.k8s_parts import (
 )
 from tools.blueprints.k8s_workload_parts import (
     SECRETS_ROOT,
-    URL,
     app_name,
     checksum,
     deployment,
@@ -54,12 +53,10 @@ from tools.blueprints.k8s_workload_parts import (
     env_settings,
     hardened_container,
     https_egress_policy,
-    mask,
     pod_template,
     scratch_volume,
     secret_key,
     secret_volume,
-    shared_corrections,
 )
 from tools.blueprints.model import Blueprint, GeneratedFile, Parameter
 from tools.blueprints.value_checks import quantity
@@ -298,8 +295,6 @@ def extract(text: str) -> dict[str, Any]:
         found["settings"] = f"LLM_TEMPERATURE={temperature.group(1)}"
     if re.search(r"\b(?:key|secret)\s+(?:mounted\s+)?as\s+(?:a\s+)?file\b", text, re.IGNORECASE):
         found["api_key_mount"] = "file"
-    # a URL's host and port are the provider's, not this service's
-    found.update(shared_corrections(text, mask(text, URL, _CIDR), {"port": "8080"}))
     return found
 
 

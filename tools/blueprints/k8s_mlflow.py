@@ -42,7 +42,6 @@ from tools.blueprints.k8s_parts import (
 )
 from tools.blueprints.k8s_workload_parts import (
     SECRETS_ROOT,
-    URL,
     app_name,
     deployment,
     dns_name,
@@ -241,7 +240,7 @@ def extract(text: str) -> dict[str, Any]:
     if uri:
         found["model_uri"] = uri.group(1).rstrip(".")
     tracking = _TRACKING.search(_MODEL_URI_WORDS.sub(" ", text))
-    masked = mask(text, URL, _MODEL_URI_WORDS)
+    masked = mask(text, _MODEL_URI_WORDS)
     if tracking:
         address = tracking.group(1).rstrip(".")
         found["tracking_uri"] = address if "://" in address else f"http://{address}"
@@ -252,7 +251,8 @@ def extract(text: str) -> dict[str, Any]:
     account = _SERVICE_ACCOUNT.search(text)
     if account:
         found["service_account"] = account.group(1)
-    # the tracking server's or the store's host and port are not this server's
+    # the tracking server's host and port (URLs are blanked by the shared parser; a bare
+    # host:port is not) are not this server's
     found.update(shared_corrections(text, masked, {"port": "8080"}))
     return found
 

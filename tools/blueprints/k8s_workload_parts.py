@@ -33,8 +33,6 @@ _LABEL_KEY = re.compile(
 )
 _LABEL_VALUE = re.compile(r"^(?:[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-URL = re.compile(r"\b(?:https?|grpc|s3|gs|models|runs)://?[^\s'\"`,;]+", re.IGNORECASE)
-CLOCK = re.compile(r"(?<![\w.:/-])\d{1,2}:\d{2}(?![\w.:/-])")
 SECRETS_ROOT = "/var/run/secrets"
 
 
@@ -286,8 +284,9 @@ def exec_probe(command: Sequence[str], **timing: int) -> dict[str, Any]:
 
 
 def shared_corrections(text: str, masked: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
-    """Shared intent parameters that only spans masked out of `text` gave (a URL's host or port, a
-    clock time read as an image), replaced by what `masked` gives or else by `defaults` (or "").
+    """Shared intent parameters that only spans masked out of `text` gave (a bare host:port of another
+    server, say; URLs and clock times the shared parser blanks itself), replaced by what `masked` gives or
+    else by `defaults` (or "").
     """
     before = _intent.shared_parameters(text)
     after = _intent.shared_parameters(masked)
