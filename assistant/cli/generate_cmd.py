@@ -105,26 +105,12 @@ def _offline(
     kind: Target, intent: str, blueprint_name: str | None, settings: list[str], quiet: bool
 ) -> tuple[list[GeneratedFile], Path]:
     """A blueprint chosen by the offline intent parser (or named), rendered and validated clean."""
-    from tools.blueprints.intent import parse_intent
-    from tools.blueprints.registry import blocking_problems, generate_blueprint
+    from tools.blueprints.registry import default_folder, generate_from_ask, summary
 
-    parsed = parse_intent(kind, intent, blueprint_name)
-    parsed.parameters.update(_settings(settings))
-    generated = generate_blueprint(parsed.blueprint, parsed.parameters)
-    report = generated.validation
-    problems = blocking_problems(report, limit=3)
-    if problems:
-        raise InputError(
-            generated.blueprint, f"the rendered files do not validate clean: {'; '.join(problems)}"
-        )
+    generated = generate_from_ask(kind, intent, blueprint_name, _settings(settings))
     if not quiet:
-        shown = ", ".join(f"{k}={v}" for k, v in generated.parameters.items() if v not in (None, ""))
-        print(
-            f"shipmate: {generated.blueprint} with {shown}: {len(generated.files)} files, "
-            f"{report.counts.resources} objects, valid, {len(report.findings)} findings",
-            file=sys.stderr,
-        )
-    return generated.files, Path(generated.blueprint if kind == "terraform" else ".")
+        print(f"shipmate: {summary(generated)}", file=sys.stderr)
+    return generated.files, default_folder(generated)
 
 
 def _with_model(

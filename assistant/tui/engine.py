@@ -146,27 +146,15 @@ class Engine:
 
     def _generate(self, parsed: Parsed) -> None:
         from assistant.approvals import decide_and_apply
-        from tools.blueprints.intent import parse_intent
-        from tools.blueprints.registry import blocking_problems, generate_blueprint
+        from tools.blueprints.registry import default_folder, generate_from_ask, summary
         from tools.proposals import file_edit_proposal
 
         target, _, ask = parsed.argument.partition(" ")
         if not target or not ask.strip():
             raise InputError(parsed.command.usage, "give a target and an ask")
-        intent = parse_intent(target, ask)
-        generated = generate_blueprint(intent.blueprint, intent.parameters)
-        problems = blocking_problems(generated.validation, limit=3)
-        if problems:
-            raise InputError(generated.blueprint, f"does not validate clean: {'; '.join(problems)}")
-        folder = Path(generated.blueprint) if generated.validation.target == "terraform" else Path(".")
-        shown = ", ".join(f"{k}={v}" for k, v in generated.parameters.items() if v not in (None, ""))
-        self.emit(
-            Said(
-                f"**{generated.blueprint}** with {shown}: {len(generated.files)} files, "
-                f"{generated.validation.counts.resources} objects, valid, "
-                f"{len(generated.validation.findings)} findings. Review each file to write it."
-            )
-        )
+        generated = generate_from_ask(target, ask)
+        folder = default_folder(generated)
+        self.emit(Said(f"{summary(generated)}. Review each file to write it."))
         proposals = [
             file_edit_proposal(
                 self.root,

@@ -152,3 +152,36 @@ def blocking_problems(report: ValidationReport, limit: int = 20) -> list[str]:
                 text += f"; fix: {' '.join(finding.fix.split())[:160]}"
             problems.append(text)
     return problems[:limit]
+
+
+def generate_from_ask(
+    target: str, ask: str, blueprint_name: str | None = None, overrides: Mapping[str, Any] | None = None
+) -> Generated:
+    """The offline path of `shipmate generate` and the TUI's `/generate`: the ask's blueprint (or the one
+    named) with `overrides` on top, rendered, and refused unless it validates clean."""
+    from tools.blueprints.intent import parse_intent
+
+    parsed = parse_intent(target, ask, blueprint_name)
+    parsed.parameters.update(overrides or {})
+    generated = generate_blueprint(parsed.blueprint, parsed.parameters)
+    problems = blocking_problems(generated.validation, limit=3)
+    if problems:
+        raise InputError(
+            generated.blueprint, f"the rendered files do not validate clean: {'; '.join(problems)}"
+        )
+    return generated
+
+
+def summary(generated: Generated) -> str:
+    """One line: the blueprint, its parameters, files, objects and findings."""
+    shown = ", ".join(f"{k}={v}" for k, v in generated.parameters.items() if v not in (None, ""))
+    report = generated.validation
+    return (
+        f"{generated.blueprint} with {shown}: {len(generated.files)} files, "
+        f"{report.counts.resources} objects, valid, {len(report.findings)} findings"
+    )
+
+
+def default_folder(generated: Generated) -> Path:
+    """Where generated files go unless told: a folder named after a Terraform module, else `.`."""
+    return Path(generated.blueprint if blueprint(generated.blueprint).target == "terraform" else ".")
