@@ -13,6 +13,7 @@ import pytest
 
 from assistant.config import load_settings
 from assistant.tui.app import ShipmateApp, create_app
+from assistant.tui.chat_input import ChatInput
 from tests.tui.test_app import _send, _settle
 from tools.proposals import file_edit_proposal
 
@@ -30,6 +31,7 @@ def _app(root: Path, theme: str = "textual-dark") -> ShipmateApp:
 async def _ready(app: ShipmateApp, pilot: Any) -> None:
     await _settle(app, pilot)
     app.sub_title = "~/src/shop"  # the workspace path differs per run
+    app.query_one(ChatInput).cursor_blink = False  # a blinking cursor is drawn or not by chance
 
 
 @pytest.fixture
