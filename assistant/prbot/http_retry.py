@@ -65,6 +65,13 @@ class HostApi:
             try:
                 response = self.client.request(method, url, json=json, params=params, headers=self.headers)
             except httpx.TransportError as error:
+                # a write that may have reached the host is not sent twice (no duplicate comment)
+                unsent = isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
+                if not unsent and method != "GET":
+                    raise PostError(
+                        f"{self.host} API did not answer {label}: {type(error).__name__} "
+                        "(not retried: it may have been applied)"
+                    ) from None
                 if last_try:
                     raise PostError(
                         f"{self.host} API unreachable ({label}) after {attempt + 1} attempts: "
@@ -181,13 +188,15 @@ def describe(response: httpx.Response) -> str:
         body = None
     if isinstance(body, dict):
         parts = [str(body.get("message") or body.get("error") or "")]
-        for error in body.get("errors") or []:
+        errors = body.get("errors")
+        for error in errors if isinstance(errors, list) else []:
             parts.append(
                 str(error.get("message") or error.get("code") or error)
                 if isinstance(error, dict)
                 else str(error)
             )
         text = ": ".join(p for p in parts if p)
+    text = text.removeprefix(f"{response.status_code} ")  # GitLab says "404 Not found"
     if not text:
         text = response.reason_phrase
     return f"{response.status_code} {' '.join(text.split())[:300]}".rstrip()

@@ -11,6 +11,7 @@ import pytest
 from assistant.prbot.github import MAX_INLINE, PostError, post_github
 from assistant.prbot.plan import MARKER, Annotation, CheckRunPlan, InlineComment, PostPlan
 from tests.servers.github_api import (
+    Failure,
     FakeGitHub,
     github_api_server,
     rate_limited,
@@ -22,15 +23,17 @@ from tests.servers.github_api import (
 SHA = "0123456789abcdef0123456789abcdef01234567"
 
 
-def make_plan(summary: str = "2 findings", inline: int = 2, annotations: int = 2, **check: str) -> PostPlan:
+def make_plan(
+    summary: str = "2 findings", inline: int = 2, annotations: int = 2, title: str = "2 findings"
+) -> PostPlan:
     """A plan with `inline` comments on app.py lines 10, 11, ... and as many annotations."""
     return PostPlan(
         head_sha=SHA,
         summary=f"{MARKER}\n## shipmate review\n{summary}",
         inline=[InlineComment(path="app.py", line=10 + i, body=f"finding {i}") for i in range(inline)],
         check=CheckRunPlan(
-            conclusion=check.get("conclusion", "failure"),  # type: ignore[arg-type]
-            title=check.get("title", "2 findings"),
+            conclusion="failure",
+            title=title,
             summary=summary,
             annotations=[
                 Annotation(
@@ -54,11 +57,6 @@ def gh() -> Iterator[FakeGitHub]:
         yield server
 
 
-def _post(gh: FakeGitHub, plan: PostPlan, waits: list[float] | None = None, **kwargs: int) -> object:
-    recorder = waits if waits is not None else []
-    return post_github(plan, gh.target(), sleep=recorder.append, **kwargs)
-
-
 def test_first_post_creates_comment_review_and_check_run_with_github_headers(gh: FakeGitHub) -> None:
     gh.add_comment("looks good to me")
     result = post_github(make_plan(), gh.target(), sleep=lambda _: None)
@@ -69,7 +67,8 @@ def test_first_post_creates_comment_review_and_check_run_with_github_headers(gh:
     assert result.check_run_url.startswith("https://github.test/")
     assert [m for m, _ in gh.writes()] == ["POST", "POST", "POST"]
     review = gh.reviews[0]
-    assert review["event"] == "COMMENT" and len(review["comments"]) == 2
+    assert review["event"] == "COMMENT"
+    assert len(review["comments"]) == 2
     sent = next(r.body for r in gh.requests if r.path.endswith("/reviews"))
     assert sent["commit_id"] == SHA
     assert sent["comments"][0] == {"path": "app.py", "line": 10, "side": "RIGHT", "body": "finding 0"}
@@ -91,7 +90,9 @@ def test_second_post_of_the_same_plan_writes_nothing(gh: FakeGitHub) -> None:
     assert again.comment_action == "unchanged"
     assert (again.inline_posted, again.inline_skipped) == (0, 2)
     assert len(gh.writes()) == writes_before
-    assert len(gh.issue_comments) == 1 and len(gh.review_comments) == 2 and len(gh.check_runs) == 1
+    assert len(gh.issue_comments) == 1
+    assert len(gh.review_comments) == 2
+    assert len(gh.check_runs) == 1
     assert any("unchanged" in note for note in again.notes)
 
 
@@ -105,7 +106,8 @@ def test_a_changed_plan_edits_the_same_comment_and_adds_only_new_inline_comments
 
     assert changed.comment_action == "updated"
     assert ("PATCH", f"/repos/octo/shop/issues/comments/{sticky_id}") in gh.writes()
-    assert len(gh.issue_comments) == 1 and "3 findings" in gh.issue_comments[0]["body"]
+    assert len(gh.issue_comments) == 1
+    assert "3 findings" in gh.issue_comments[0]["body"]
     assert (changed.inline_posted, changed.inline_skipped) == (1, 2)
     assert len(gh.review_comments) == 3
     assert len(gh.check_runs) == 2  # a new run: a run's annotations can only be appended to
@@ -143,7 +145,8 @@ def test_a_line_outside_the_diff_falls_back_to_single_comments_and_is_skipped(gh
     assert any("app.py:11" in note for note in result.notes)
     assert sorted(c["line"] for c in gh.review_comments) == [10, 12]
     singles = [r for r in gh.requests if r.method == "POST" and r.path.endswith("/pulls/7/comments")]
-    assert len(singles) == 3 and all(r.body["commit_id"] == SHA for r in singles)
+    assert len(singles) == 3
+    assert all(r.body["commit_id"] == SHA for r in singles)
 
 
 def test_a_multi_line_comment_sends_start_line_and_side(gh: FakeGitHub) -> None:
@@ -172,7 +175,8 @@ def test_annotations_go_fifty_per_request(gh: FakeGitHub) -> None:
 def test_a_token_without_checks_write_is_a_note_not_a_failure(gh: FakeGitHub) -> None:
     gh.checks_forbidden = True
     result = post_github(make_plan(), gh.target(), sleep=lambda _: None)
-    assert result.comment_action == "created" and result.inline_posted == 2
+    assert result.comment_action == "created"
+    assert result.inline_posted == 2
     assert result.check_run_url == ""
     assert any("checks: write" in note and "403" in note for note in result.notes)
 
@@ -187,7 +191,8 @@ def test_rate_limits_are_waited_for_then_retried(gh: FakeGitHub) -> None:
     started = time.monotonic()
     result = post_github(make_plan(), gh.target(), sleep=waits.append)
 
-    assert result.comment_action == "created" and result.inline_posted == 2
+    assert result.comment_action == "created"
+    assert result.inline_posted == 2
     assert len(waits) == 3
     assert 4.0 <= waits[0] <= 7.0  # until x-ratelimit-reset, plus a second of margin
     assert waits[1:] == [3.0, 2.0]
@@ -214,7 +219,8 @@ def test_a_bad_token_is_one_line_at_once(gh: FakeGitHub) -> None:
     with pytest.raises(PostError) as caught:
         post_github(make_plan(), gh.target(token="ghp_wrongTokenWrongTokenWrong0000"), sleep=waits.append)
     assert str(caught.value) == "GitHub refused the token (401): check GITHUB_TOKEN"
-    assert waits == [] and len(gh.requests) == 1
+    assert waits == []
+    assert len(gh.requests) == 1
 
 
 def test_a_refused_comment_names_the_call(gh: FakeGitHub) -> None:
@@ -243,7 +249,8 @@ def test_secrets_are_redacted_in_everything_the_server_receives(gh: FakeGitHub) 
     post_github(plan, gh.target(), sleep=lambda _: None)
 
     received = gh.bodies_text()
-    assert aws not in received and pat not in received
+    assert aws not in received
+    assert pat not in received
     assert received.count("[REDACTED]") >= 4
     assert MARKER in gh.issue_comments[0]["body"]
     assert gh.check_runs[0]["head_sha"] == SHA  # the SHA is not mistaken for a key
@@ -253,3 +260,10 @@ def test_a_caller_supplied_client_is_used_and_left_open(gh: FakeGitHub) -> None:
     with httpx.Client(timeout=5) as client:
         post_github(make_plan(), gh.target(), client=client, sleep=lambda _: None)
         assert not client.is_closed
+
+
+def test_a_write_that_timed_out_is_not_sent_again(gh: FakeGitHub) -> None:
+    gh.fail(Failure(201, body={"id": 1}, method="POST", delay=0.5))
+    with httpx.Client(timeout=0.1) as client, pytest.raises(PostError, match=r"not retried"):
+        post_github(make_plan(), gh.target(), client=client, sleep=lambda _: None)
+    assert len(gh.writes()) == 1

@@ -56,6 +56,7 @@ class Failure:
     body: dict[str, Any] = field(default_factory=lambda: {"message": "injected failure"})
     method: str | None = None  # None: any method
     path_contains: str = ""  # "" : any path
+    delay: float = 0.0  # seconds before answering (a client timeout test)
 
     def matches(self, method: str, path: str) -> bool:
         """Whether this failure is meant for that request."""
@@ -237,9 +238,10 @@ def _handle(state: FakeGitHub, req: Recorded) -> tuple[int, Any, dict[str, str]]
         state.check_runs.append(run)
         return 201, _public_run(run), {}
     if (m := re.fullmatch(r"/check-runs/(\d+)", rest)) and method == "PATCH":
-        run = next((r for r in state.check_runs if r["id"] == int(m[1])), None)
-        if run is None:
+        found = [r for r in state.check_runs if r["id"] == int(m[1])]
+        if not found:
             return 404, {"message": "Not Found"}, {}
+        run = found[0]
         annotations = body.get("output", {}).get("annotations", [])
         if len(annotations) > 50:
             return (*_unprocessable("Only 50 annotations per request"), {})
@@ -263,7 +265,7 @@ def _answer(state: FakeGitHub, req: Recorded) -> tuple[int, Any, dict[str, str]]
         failure = next((f for f in state.failures if f.matches(req.method, req.path)), None)
         if failure is not None:
             state.failures.remove(failure)
-            return failure.status, failure.body, failure.headers
+            return failure.status, failure.body, {**failure.headers, "x-fake-delay": str(failure.delay)}
         return _handle(state, req)
 
 
@@ -298,14 +300,18 @@ def serve(state: Any, answer: Callable[[Any, Recorded], tuple[int, Any, dict[str
                 body=json.loads(raw) if raw else None,
             )
             status, payload, headers = answer(state, req)
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+            time.sleep(float(headers.pop("x-fake-delay", 0)))
+            try:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
+                self.close_connection = True
 
         do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _any
 
