@@ -22,6 +22,7 @@ __all__ = ["MAX_INLINE", "PostError", "post_github"]
 MAX_INLINE = 30  # a huge PR gets the first 30 inline comments; the sticky summary lists everything
 ANNOTATIONS_PER_REQUEST = 50  # GitHub's limit per check-run request
 SUMMARY_LIMIT = 65_535  # GitHub's limit on a check run's output.summary (and on a comment body)
+_WRITE_HINT = "the token needs pull-requests: write; fork pull requests get a read-only token"
 
 
 def post_github(
@@ -68,13 +69,14 @@ def _post_summary(api: HostApi, plan: PostPlan, issue: str) -> PostResult:
     body = _truncated(plan.summary if plan.marker in plan.summary else f"{plan.marker}\n{plan.summary}")
     sticky = next((c for c in api.paginate(f"{issue}/comments") if plan.marker in str(c.get("body"))), None)
     if sticky is None:
-        created = api.expect(api.request("POST", f"{issue}/comments", json={"body": body}), 201)
+        answer = api.request("POST", f"{issue}/comments", json={"body": body})
+        created = api.expect(answer, 201, on_403=_WRITE_HINT)
         return PostResult(host="github", comment_action="created", comment_url=_html_url(created))
     if _same_text(str(sticky.get("body")), body):
         return PostResult(host="github", comment_action="unchanged", comment_url=_html_url(sticky))
     repo = issue.rsplit("/issues/", 1)[0]
     path = f"{repo}/issues/comments/{sticky['id']}"
-    updated = api.expect(api.request("PATCH", path, json={"body": body}), 200)
+    updated = api.expect(api.request("PATCH", path, json={"body": body}), 200, on_403=_WRITE_HINT)
     return PostResult(host="github", comment_action="updated", comment_url=_html_url(updated))
 
 
@@ -105,7 +107,7 @@ def _post_inline(api: HostApi, plan: PostPlan, pull: str, result: PostResult) ->
     }
     response = api.request("POST", f"{pull}/reviews", json=review)
     if response.status_code != 422:
-        api.expect(response, 200, 201)
+        api.expect(response, 200, 201, on_403=_WRITE_HINT)
         result.inline_posted += len(todo)
         return
     # 422: a line is not in the diff (or the head moved); post one by one and skip the refused ones
@@ -149,8 +151,8 @@ def _post_check_run(api: HostApi, head_sha: str, check: CheckRunPlan, repo: str,
     response = api.request("POST", f"{repo}/check-runs", json=body)
     if response.status_code == 403:
         result.notes.append(
-            f"check run not created: {describe(response)} (the token needs checks: write; "
-            "fork pull requests get a read-only token)"
+            f"check run not created: {describe(response)} (check runs need a GitHub App token with "
+            "checks: write, such as Actions' GITHUB_TOKEN; fork pull requests get a read-only one)"
         )
         return
     run = api.expect(response, 201)

@@ -19,6 +19,7 @@ from assistant.prbot.targets import GitLabTarget
 __all__ = ["PostError", "post_gitlab"]
 
 NOTE_LIMIT = 1_000_000  # GitLab's limit on a note body
+_JOB_TOKEN_HINT = "job tokens cannot reach merge request notes on most GitLab versions: set GITLAB_TOKEN"
 
 
 def post_gitlab(
@@ -39,7 +40,7 @@ def post_gitlab(
         base_url=target.api_url,
         headers={header: token, "Accept": "application/json", "User-Agent": "shipmate"},
         host="GitLab",
-        token_hint="GITLAB_TOKEN" if target.token_kind == "private" else "CI_JOB_TOKEN",
+        token_hint="GITLAB_TOKEN" if target.token_kind == "private" else f"CI_JOB_TOKEN ({_JOB_TOKEN_HINT})",
         max_retries=max_retries,
         sleep=sleep,
     )
@@ -47,6 +48,10 @@ def post_gitlab(
     mr = f"/projects/{quote(target.project_id, safe='')}/merge_requests/{target.mr_iid}"
     try:
         result = _post_note(api, safe, mr)
+    except PostError as error:
+        if target.token_kind == "job" and "CI_JOB_TOKEN" not in str(error):
+            raise PostError(f"{error} (with CI_JOB_TOKEN: {_JOB_TOKEN_HINT})") from None
+        raise
     finally:
         if own_client:
             http.close()

@@ -92,12 +92,13 @@ class HostApi:
             self._wait(wait)
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
-    def expect(self, response: httpx.Response, *ok: int) -> Any:
-        """The JSON of a successful answer; PostError naming the call otherwise."""
+    def expect(self, response: httpx.Response, *ok: int, on_403: str = "") -> Any:
+        """The JSON of a successful answer; PostError naming the call otherwise (`on_403`: a hint)."""
         if response.status_code not in (ok or (200, 201)):
+            hint = f" ({on_403})" if on_403 and response.status_code == 403 else ""
             raise PostError(
                 f"{self.host} API refused {response.request.method} {response.request.url.path}: "
-                f"{describe(response)}"
+                f"{describe(response)}{hint}"
             )
         return response.json() if response.content else None
 

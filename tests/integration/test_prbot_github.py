@@ -267,3 +267,13 @@ def test_a_write_that_timed_out_is_not_sent_again(gh: FakeGitHub) -> None:
     with httpx.Client(timeout=0.1) as client, pytest.raises(PostError, match=r"not retried"):
         post_github(make_plan(), gh.target(), client=client, sleep=lambda _: None)
     assert len(gh.writes()) == 1
+
+
+def test_a_read_only_token_is_told_what_permission_is_missing(gh: FakeGitHub) -> None:
+    gh.fail(Failure(403, body={"message": "Resource not accessible by integration"}, method="POST"))
+    with pytest.raises(PostError) as caught:
+        post_github(make_plan(), gh.target(), sleep=lambda _: None)
+    assert str(caught.value) == (
+        "GitHub API refused POST /repos/octo/shop/issues/7/comments: 403 Resource not accessible by integration "
+        "(the token needs pull-requests: write; fork pull requests get a read-only token)"
+    )

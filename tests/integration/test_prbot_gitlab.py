@@ -8,7 +8,7 @@ import pytest
 
 from assistant.prbot.gitlab import PostError, post_gitlab
 from assistant.prbot.plan import MARKER, CheckRunPlan, InlineComment, PostPlan
-from tests.servers.github_api import server_error
+from tests.servers.github_api import Failure, server_error
 from tests.servers.gitlab_api import MR_IID, FakeGitLab, gitlab_api_server, too_many
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -102,7 +102,14 @@ def test_a_bad_token_is_one_line_naming_the_variable(gl: FakeGitLab) -> None:
         post_gitlab(make_plan(), gl.target(token="glpat-wrongwrongwrongwrong00"), sleep=lambda _: None)
     assert str(caught.value) == "GitLab refused the token (401): check GITLAB_TOKEN"
 
-    with pytest.raises(PostError, match=r"check CI_JOB_TOKEN$"):
+    with pytest.raises(PostError, match=r"check CI_JOB_TOKEN \(job tokens cannot .* set GITLAB_TOKEN\)$"):
+        post_gitlab(make_plan(), gl.target(kind="job"), sleep=lambda _: None)
+
+
+def test_a_job_token_refused_by_the_merge_request_api_suggests_gitlab_token(gl: FakeGitLab) -> None:
+    gl.token_header = "job-token"
+    gl.fail(Failure(404, body={"message": "404 Not found"}, method="GET"))
+    with pytest.raises(PostError, match=r"404 Not found \(with CI_JOB_TOKEN: .*set GITLAB_TOKEN\)$"):
         post_gitlab(make_plan(), gl.target(kind="job"), sleep=lambda _: None)
 
 

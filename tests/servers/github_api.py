@@ -148,25 +148,22 @@ class FakeGitHub:
         return next(self._ids)
 
 
-Route = Callable[["FakeGitHub", re.Match[str], Recorded], tuple[int, Any]]
-
-
 def _page(state: FakeGitHub, items: list[dict[str, Any]], req: Recorded) -> tuple[int, Any, dict[str, str]]:
     """One page of `items` and its Link header, as GitHub paginates."""
     size = max(1, min(int(req.query.get("per_page", "30")), state.max_page_size))
     page = max(1, int(req.query.get("page", "1")))
     last = max(1, -(-len(items) // size))
-    links = []
-    for rel, number in (("next", page + 1), ("last", last)):
-        if (rel == "next" and page < last) or rel == "last":
-            query = urlencode({**req.query, "page": number})
-            links.append(f'<{state.base_url}{req.path}?{query}>; rel="{rel}"')
-    headers = {"Link": ", ".join(links)} if links else {}
+    links = [f'<{state.base_url}{req.path}?{urlencode({**req.query, "page": last})}>; rel="last"']
+    if page < last:
+        links.insert(
+            0, f'<{state.base_url}{req.path}?{urlencode({**req.query, "page": page + 1})}>; rel="next"'
+        )
+    headers = {"Link": ", ".join(links)}
     return 200, items[(page - 1) * size : page * size], headers
 
 
-def _unprocessable(message: str) -> tuple[int, Any]:
-    return 422, {"message": "Validation Failed", "errors": [message], "status": "422"}
+def _unprocessable(message: str) -> tuple[int, Any, dict[str, str]]:
+    return 422, {"message": "Validation Failed", "errors": [message], "status": "422"}, {}
 
 
 def _in_diff(state: FakeGitHub, comment: dict[str, Any]) -> bool:
@@ -209,12 +206,12 @@ def _handle(state: FakeGitHub, req: Recorded) -> tuple[int, Any, dict[str, str]]
         if method == "GET":
             return _page(state, state.review_comments, req)
         if not _in_diff(state, body):
-            return (*_unprocessable("pull_request_review_thread.line must be part of the diff"), {})
+            return _unprocessable("pull_request_review_thread.line must be part of the diff")
         return 201, _add_review_comment(state, body, body["commit_id"]), {}
     if re.fullmatch(rf"/pulls/{PR}/reviews", rest) and method == "POST":
         comments = body.get("comments", [])
         if not all(_in_diff(state, c) for c in comments):
-            return (*_unprocessable("Line could not be resolved"), {})
+            return _unprocessable("Line could not be resolved")
         review = {"id": state.new_id(), "body": body.get("body"), "event": body.get("event")}
         review["comments"] = [_add_review_comment(state, c, body["commit_id"])["id"] for c in comments]
         state.reviews.append(review)
@@ -231,7 +228,7 @@ def _handle(state: FakeGitHub, req: Recorded) -> tuple[int, Any, dict[str, str]]
             return 403, {"message": "Resource not accessible by integration"}, {}
         annotations = body.get("output", {}).get("annotations", [])
         if len(annotations) > 50:
-            return (*_unprocessable("Only 50 annotations per request"), {})
+            return _unprocessable("Only 50 annotations per request")
         run_id = state.new_id()
         run = {**body, "id": run_id, "html_url": f"https://github.test/{state.repository}/runs/{run_id}"}
         run["_annotations"] = list(annotations)
@@ -244,7 +241,7 @@ def _handle(state: FakeGitHub, req: Recorded) -> tuple[int, Any, dict[str, str]]
         run = found[0]
         annotations = body.get("output", {}).get("annotations", [])
         if len(annotations) > 50:
-            return (*_unprocessable("Only 50 annotations per request"), {})
+            return _unprocessable("Only 50 annotations per request")
         run["_annotations"].extend(annotations)
         run["output"] = {**run["output"], **{k: v for k, v in body["output"].items() if k != "annotations"}}
         return 200, _public_run(run), {}
