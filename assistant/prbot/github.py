@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from assistant.prbot.http_retry import HostApi, PostError, describe, new_client, redacted
+from assistant.prbot.http_retry import HostApi, PostError, describe, holds_marker, new_client, redacted
 from assistant.prbot.plan import Annotation, CheckRunPlan, InlineComment, PostPlan, PostResult
 from assistant.prbot.targets import GitHubTarget
 
@@ -67,7 +67,9 @@ def post_github(
 
 def _post_summary(api: HostApi, plan: PostPlan, issue: str) -> PostResult:
     body = _truncated(plan.summary if plan.marker in plan.summary else f"{plan.marker}\n{plan.summary}")
-    sticky = next((c for c in api.paginate(f"{issue}/comments") if plan.marker in str(c.get("body"))), None)
+    sticky = next(
+        (c for c in api.paginate(f"{issue}/comments") if holds_marker(c.get("body"), plan.marker)), None
+    )
     if sticky is None:
         answer = api.request("POST", f"{issue}/comments", json={"body": body})
         created = api.expect(answer, 201, on_403=_WRITE_HINT)

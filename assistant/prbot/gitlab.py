@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import httpx
 
-from assistant.prbot.http_retry import HostApi, PostError, new_client, redacted
+from assistant.prbot.http_retry import HostApi, PostError, holds_marker, new_client, redacted
 from assistant.prbot.plan import PostPlan, PostResult
 from assistant.prbot.targets import GitLabTarget
 
@@ -69,7 +69,7 @@ def _post_note(api: HostApi, plan: PostPlan, mr: str) -> PostResult:
     body = body[:NOTE_LIMIT]
     notes = api.paginate(f"{mr}/notes", {"sort": "asc", "order_by": "created_at"})
     sticky = next(
-        (n for n in notes if not n.get("system") and plan.marker in str(n.get("body"))),
+        (n for n in notes if not n.get("system") and holds_marker(n.get("body"), plan.marker)),
         None,
     )
     if sticky is None:

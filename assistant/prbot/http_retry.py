@@ -148,6 +148,14 @@ def redacted(plan: PostPlan) -> PostPlan:
     )
 
 
+def holds_marker(body: object, marker: str) -> bool:
+    """Whether a comment is shipmate's sticky one: the marker on a line that is not a quote ("> ...").
+
+    A person quoting the review in their own comment must never have it overwritten.
+    """
+    return any(marker in line and not line.lstrip().startswith(">") for line in str(body).splitlines())
+
+
 def new_client() -> httpx.Client:
     """The client used when the caller gives none: timeouts on, no redirects to other hosts."""
     return httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False)

@@ -129,6 +129,14 @@ def test_pagination_finds_the_sticky_comment_on_page_three(gh: FakeGitHub) -> No
     assert len(gh.issue_comments) == 6
 
 
+def test_a_person_quoting_the_review_is_never_overwritten(gh: FakeGitHub) -> None:
+    quoted = gh.add_comment(f"> {MARKER}\n> ## shipmate review\nI disagree with this")
+    result = post_github(make_plan(inline=0), gh.target(), sleep=lambda _: None)
+    assert result.comment_action == "created"
+    assert quoted["body"].endswith("I disagree with this")
+    assert len(gh.issue_comments) == 2
+
+
 def test_inline_comments_already_posted_on_a_later_page_are_skipped(gh: FakeGitHub) -> None:
     gh.max_page_size = 1
     post_github(make_plan(inline=3), gh.target(), sleep=lambda _: None)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from assistant.prbot.http_retry import MAX_WAIT_SECONDS, backoff_seconds, describe, redacted, retry_wait
+from assistant.prbot.http_retry import (
+    MAX_WAIT_SECONDS,
+    backoff_seconds,
+    describe,
+    holds_marker,
+    redacted,
+    retry_wait,
+)
 from assistant.prbot.plan import MARKER, Annotation, CheckRunPlan, InlineComment, PostPlan
 
 NOW = 1_700_000_000.0
@@ -83,3 +90,18 @@ def test_redacted_masks_every_outgoing_text_but_keeps_paths_lines_and_sha() -> N
     assert (safe.head_sha, safe.inline[0].path, safe.inline[0].line) == (sha, "src/aws.py", 3)
     assert safe.check.annotations[0].message == "[REDACTED]"
     assert key in plan.summary  # the caller's plan is left as it was
+
+
+@pytest.mark.parametrize(
+    ("body", "sticky"),
+    [
+        (f"{MARKER}\n## review", True),
+        (f"## review\n\n{MARKER}", True),
+        (f"> {MARKER}\n> ## review\nno", False),
+        ("  >" + MARKER, False),
+        ("plain comment", False),
+        (None, False),
+    ],
+)
+def test_holds_marker(body: object, sticky: bool) -> None:
+    assert holds_marker(body, MARKER) is sticky
