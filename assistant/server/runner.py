@@ -154,7 +154,7 @@ class GitHubRunner:
         refspecs = [f"+refs/pull/{job.pr_number}/head:refs/shipmate/pull/{job.pr_number}"]
         if base_ref and _REF.match(base_ref) and not base_ref.startswith(("-", "/")):
             refspecs.append(f"+refs/heads/{base_ref}:refs/shipmate/base/{base_ref}")
-        env = self._git_env(url)
+        env = self.git_env(url)
         clone.git.fetch("--no-tags", "--quiet", "--", url, *refspecs, env=env)
         for sha in (base_sha, head_sha):
             if not _has_commit(clone, sha):
@@ -166,7 +166,8 @@ class GitHubRunner:
                     raise
         return True
 
-    def _git_env(self, url: str) -> dict[str, str]:
+    def git_env(self, url: str) -> dict[str, str]:
+        """Environment for a git process talking to `url`: the token as a header for https URLs only."""
         env = {"GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1"}
         parts = urlsplit(url)
         if parts.scheme == "https" and parts.netloc:
