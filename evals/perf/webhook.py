@@ -5,7 +5,9 @@ per review, no git and no GitHub), then sends N signed pull_request deliveries, 
 retrying the ones refused with 503/429 (queue full) until accepted. Prints deliveries/s and
 p50/p95 latency of each request, the same for N GET /healthz round trips on the same server
 (the floor: HTTP and uvicorn alone), their ratio, and how many deliveries were lost (accepted
-but never reviewed, or never accepted) or reviewed twice. Both must be 0.
+but never reviewed, or never accepted) or reviewed twice. Both must be 0. The client runs in
+the same process as the server (one GIL), so both rows are lower than a remote client would
+see; the ratio is the figure to watch.
 
     python -m evals.perf.webhook [--deliveries 200] [--parallel 20] [--review-ms 5] [--json]
 """
@@ -237,6 +239,9 @@ def measure(
         for n in range(deliveries)
     ]
     with running_server(settings, runner) as live:
+        asyncio.run(
+            round_trips(f"{live.url}/healthz", parallel * 2, parallel)
+        )  # warm-up: connections, imports
         baseline = asyncio.run(round_trips(f"{live.url}/healthz", deliveries, parallel))
         load = asyncio.run(deliver_all(live.url, requests, parallel))
         wait_for_calls(runner, len(load.accepted))
