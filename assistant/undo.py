@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from assistant.audit import AuditLog, default_audit_path
+from tools.atomic import write_atomically
 from tools.errors import InputError
 from tools.proposals import Proposal, confined
 
@@ -56,7 +55,7 @@ def save_snapshot(root: Path, proposal: Proposal) -> str | None:
     data = target.read_bytes()
     store = snapshot_path(proposal.id)
     store.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(store, data, 0o600)
+    write_atomically(store, data, 0o600)
     return hashlib.sha256(data).hexdigest()
 
 
@@ -120,7 +119,7 @@ def _undo(audit: AuditLog, apply: dict[str, Any], commit: dict[str, Any] | None,
             return UndoResult("refused", f"the snapshot of {shown} is missing or altered; nothing undone")
         if dry_run:
             return UndoResult("would_undo", f"would restore {target} as it was before {proposal_id}")
-        _write_atomically(target, content, target.stat().st_mode & 0o7777)
+        write_atomically(target, content, target.stat().st_mode & 0o7777)
         method = "restore"
     audit.append("undo", id=proposal_id, apply_seq=apply["seq"], path=data["path"], method=method)
     discard_snapshot(proposal_id)
@@ -170,15 +169,3 @@ def _revert(audit: AuditLog, apply: dict[str, Any], commit: dict[str, Any], dry_
     )
     discard_snapshot(proposal_id)
     return UndoResult("undone", f"undid {proposal_id}: reverted {sha[:12]} with commit {reverted[:12]}")
-
-
-def _write_atomically(target: Path, data: bytes, mode: int) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

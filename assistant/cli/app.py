@@ -18,6 +18,8 @@ from assistant.cli import (
     diagnose_cmd,
     generate_cmd,
     knowledge_cmd,
+    review_cmd,
+    serve_cmd,
     undo_cmd,
     validate_cmd,
 )
@@ -43,6 +45,10 @@ Examples:
   shipmate diagnose ci-logs/ --include '*.log' --format json
 
   shipmate validate k8s/ infra/ --format sarif > shipmate.sarif
+
+  shipmate review --base origin/main
+
+  SHIPMATE_WEBHOOK_SECRET=... shipmate serve --allow-repo acme/*
 
   shipmate index && shipmate ask "Error acquiring the state lock"
 
@@ -72,6 +78,8 @@ app.command(
 )(diagnose_cmd.diagnose)
 app.command("validate", help=validate_cmd.HELP, no_args_is_help=True)(validate_cmd.validate)
 app.command("generate", help=generate_cmd.HELP, no_args_is_help=True)(generate_cmd.generate)
+app.command("review", help=review_cmd.HELP)(review_cmd.review)
+app.command("serve", help=serve_cmd.HELP)(serve_cmd.serve)
 app.command("index", help=knowledge_cmd.INDEX_HELP)(knowledge_cmd.index)
 app.command("ask", help=ask_cmd.HELP, no_args_is_help=True)(ask_cmd.ask)
 app.add_typer(config_cmd.app, name="config")

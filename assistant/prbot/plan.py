@@ -56,6 +56,8 @@ class PostResult(BaseModel):
     comment_action: Literal["created", "updated", "unchanged"]
     comment_url: str = ""
     inline_posted: int = 0
-    inline_skipped: int = Field(0, description="Already posted earlier (same path, line and body) or refused.")
+    inline_skipped: int = Field(
+        0, description="Already posted earlier (same path, line and body) or refused."
+    )
     check_run_url: str = ""
     notes: list[str] = Field(default_factory=list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,14 @@ _LEVEL = {
 
 def to_sarif(report: ValidationReport) -> str:
     """The report as a SARIF 2.1.0 log with one run; rules are the policies that fired."""
+    return sarif_log(report.findings)
+
+
+def sarif_log(findings: Sequence[Finding]) -> str:
+    """`findings` as a SARIF 2.1.0 log with one run, located at their first evidence line."""
     rules: dict[str, dict[str, Any]] = {}
     results = []
-    for finding in report.findings:
+    for finding in findings:
         rules.setdefault(finding.id, _rule(finding))
         results.append(_result(finding))
     log = {

@@ -13,6 +13,7 @@ from tools.commands import check_command, run_command
 
 ALLOWED = [
     ["kubectl", "get", "pods"],
+    ["kubectl", "kustomize", "deploy/overlays/prod"],
     ["kubectl", "get", "pods", "-n", "shop", "-o", "yaml"],
     ["kubectl", "-n", "shop", "get", "deploy/api", "-oyaml"],
     ["kubectl", "--context", "staging", "describe", "pod", "api-7d9f"],
@@ -55,6 +56,11 @@ ALLOWED = [
 
 REFUSED = [
     ("kubectl get pods", "never a shell string"),
+    (["kubectl", "kustomize", "--enable-helm", "base"], "runs programs"),
+    (["kubectl", "kustomize", "--enable-alpha-plugins=true", "base"], "runs programs"),
+    (["kubectl", "kustomize", "base", "-o", "out.yaml"], "writes files"),
+    (["kubectl", "kustomize", "https://github.com/acme/app//deploy"], "only local folders"),
+    (["kubectl", "kustomize", "--load-restrictor=LoadRestrictionsNone", "."], "outside"),
     ([], "empty"),
     (["sh", "-c", "kubectl get pods"], "not an allowed program"),
     (["bash", "-lc", "ls"], "not an allowed program"),

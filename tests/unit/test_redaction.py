@@ -56,3 +56,11 @@ def test_diagnostic_text_is_left_alone(line: str) -> None:
 def test_private_key_block_is_masked() -> None:
     block = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7bq98v4m0pZ0Xb1uCk2mRUoj4Hk2p6M9H6ZtkPzV0k3L\n-----END RSA"
     assert "MIIEpAIBAAKCAQEA7bq98" not in Redactor().redact(block)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["automountServiceAccountToken: false", "token: true", "password: null", 'password: "false"', "secret: ~"],
+)
+def test_plain_scalars_after_credential_keys_are_not_secrets(line: str) -> None:
+    assert Redactor().redact(line) == line

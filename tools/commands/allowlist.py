@@ -17,7 +17,7 @@ SHELL_MARKERS = (";", "&", "|", "`", "$(", "${", ">", "<", "\n", "\r", "\0")
 DATA_OUTPUTS_OK = {"", "wide", "name"}
 
 _KUBECTL_VERBS = {"get", "describe", "logs", "top", "explain", "version", "api-resources", "api-versions"}
-_KUBECTL_VERBS |= {"events", "diff", "apply"}
+_KUBECTL_VERBS |= {"events", "diff", "apply", "kustomize"}
 _KUBECTL_GLOBAL_VALUE = {"-n", "--namespace", "--context", "--request-timeout"}
 _KUBECTL_VALUE = _KUBECTL_GLOBAL_VALUE | {
     *("-f", "--filename", "-k", "--kustomize", "-l", "--selector", "-o", "--output", "--field-selector"),
@@ -193,7 +193,31 @@ def _kubectl(args: list[str]) -> CommandVerdict:
         return _kubectl_apply(rest)
     if verb == "get":
         return _kubectl_get(rest, outputs)
+    if verb == "kustomize":
+        return _kubectl_kustomize(rest)
     return _yes(f"kubectl {verb} only reads")
+
+
+_KUSTOMIZE_DENIED = {
+    **dict.fromkeys(
+        ("--enable-alpha-plugins", "--enable-exec", "--enable-helm", "--helm-command"), "runs programs"
+    ),
+    **dict.fromkeys(("-o", "--output"), "writes files"),
+    "--load-restrictor": "reads files outside the kustomization's folder",
+    **dict.fromkeys(
+        ("--mount", "--network", "--network-name", "-e", "--env"), "runs containerised functions"
+    ),
+}
+
+
+def _kubectl_kustomize(rest: list[str]) -> CommandVerdict:
+    for arg in rest:
+        name = arg.split("=", 1)[0]
+        if name in _KUSTOMIZE_DENIED:
+            return _no(f"kubectl kustomize {name}: {_KUSTOMIZE_DENIED[name]}")
+    if any("://" in a or a.startswith(("github.com/", "git@")) for a in rest if not a.startswith("-")):
+        return _no("kubectl kustomize URL: only local folders (no network)")
+    return _yes("kubectl kustomize only renders local files")
 
 
 def _kubectl_apply(rest: list[str]) -> CommandVerdict:

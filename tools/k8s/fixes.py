@@ -143,6 +143,11 @@ POD_FIXES: dict[str, Callable[[Any], bool]] = {
 }
 
 
+def field_steps(field_path: str) -> list[str | int]:
+    """`spec.containers[0].image` -> ['spec', 'containers', 0, 'image']."""
+    return [int(index) if index else name for name, index in _STEP.findall(field_path)]
+
+
 def fixable(finding: Finding) -> bool:
     """True when a mechanical fix exists for this finding."""
     return finding.id in CONTAINER_FIXES or finding.id in POD_FIXES
@@ -216,9 +221,7 @@ def _fix_chunk(chunk: str, findings: Sequence[Finding]) -> tuple[str, list[str]]
 
 def _target(document: Any, finding: Finding) -> tuple[str, Any] | None:
     """('container' or 'pod', the node) the finding's field path points into."""
-    steps: list[str | int] = [
-        int(index) if index else name for name, index in _STEP.findall(finding.field_path or "")
-    ]
+    steps = field_steps(finding.field_path or "")
     for cut in range(len(steps) - 1, -1, -1):
         if isinstance(steps[cut], int) and cut > 0 and steps[cut - 1] in ("containers", "initContainers"):
             node = _walk(document, steps[: cut + 1])

@@ -76,7 +76,11 @@ class Redactor:
                 value = match.group("secret")
                 if value and MASK not in value and not _names_a_reference(match):
                     found.add(value)
-        found = {value for value in found if not _CODE_REFERENCE.match(value)}
+        found = {
+            value
+            for value in found
+            if not _CODE_REFERENCE.match(value) and value.strip("\"'").lower() not in _PLAIN_SCALARS
+        }
         found |= self._more_secrets(line)
         here = {token for value in found for token in _expand_to_tokens(line, value)}
         self._known.update(value for value in here if _worth_remembering(value))
@@ -120,6 +124,8 @@ def _names_a_reference(match: re.Match[str]) -> bool:
 _CODE_REFERENCE = re.compile(
     r"^(?:(?:var|local|module|data|each|self)\.[\w.\[\]\"'*-]+|\$\{[^}]*\}?|\{\{[^}]*(?:\}\})?|\$\([\w-]+\)?)$"
 )
+# YAML and JSON scalars that no secret is (`automountServiceAccountToken: false`, `password: null`).
+_PLAIN_SCALARS = frozenset({"true", "false", "null", "none", "yes", "no", "on", "off", "~", "[]", "{}"})
 _REFERENCE_KEY_BEFORE = re.compile(r"(?i)(?:name|ref|file|path|id)[\"']?\s*[=:]\s*[\"']?$")
 
 

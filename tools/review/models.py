@@ -93,7 +93,9 @@ class ReviewReport(BaseModel):
     fixed: list[FixedFinding] = Field(default_factory=list)
     generated: list[GeneratedManifests] = Field(default_factory=list)
     counts: ReviewCounts = Field(default_factory=ReviewCounts)
-    notes: list[str] = Field(default_factory=list, description="Skipped files, missing tools and other remarks.")
+    notes: list[str] = Field(
+        default_factory=list, description="Skipped files, missing tools and other remarks."
+    )
     seconds: float = 0.0
 
     def failed(self, threshold: Severity) -> bool:
