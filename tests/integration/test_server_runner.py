@@ -7,6 +7,8 @@ host is the fake GitHub REST server. Nothing leaves the machine.
 from __future__ import annotations
 
 import base64
+import io
+import json
 import subprocess
 import time
 from pathlib import Path
@@ -81,6 +83,21 @@ def delivery(delivery_id: str, base: str, head: str) -> tuple[bytes, dict[str, s
     return signed_request("pull_request", delivery_id, payload)
 
 
+def comment_delivery(delivery_id: str, association: str) -> tuple[bytes, dict[str, str]]:
+    """A "/shipmate review" comment on the PR: no shas in it, the runner asks the API for them."""
+    payload = {
+        "action": "created",
+        "issue": {"number": PR, "pull_request": {"url": f"https://api.github.test/repos/{REPO}/pulls/{PR}"}},
+        "comment": {
+            "body": "/shipmate review please",
+            "author_association": association,
+            "user": {"login": "someone"},
+        },
+        "repository": {"full_name": REPO, "clone_url": "https://attacker.example/steal.git"},
+    }
+    return signed_request("issue_comment", delivery_id, payload)
+
+
 def wait_reviews(live: object, count: int) -> str:
     deadline = time.monotonic() + 30
     while True:
@@ -135,6 +152,49 @@ def test_delivery_is_fetched_reviewed_and_posted(origin: tuple[Path, str, str], 
     assert git(clones[0], "rev-parse", f"refs/shipmate/pull/{PR}") == head
     assert TOKEN not in (clones[0] / ".git" / "config").read_text()
     assert not (clones[0] / "k8s").exists()  # nothing checked out: files are only exported and parsed
+
+
+def test_review_comment_from_a_collaborator_is_reviewed_a_strangers_ignored(
+    origin: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    origin_path, base, head = origin
+    log = io.StringIO()
+    with github_api_server() as gh:
+        gh.diff_lines["k8s/api.yaml"] = {15, 16, 17}
+        gh.set_pull(base, head)
+        runner = runner_for(gh, tmp_path / "work", origin_path)
+        with running_server(serve_settings(allowed_repos=["octo/*"]), runner, log=log) as live:
+            body, headers = comment_delivery("stranger-1", "NONE")
+            answer = httpx.post(f"{live.url}/webhook", content=body, headers=headers)
+            assert answer.status_code == 202
+            assert answer.json() == {
+                "status": "ignored",
+                "message": "comment author is 'NONE', not an owner, member or collaborator",
+            }
+            assert gh.requests == []  # the stranger's comment reached neither the API nor a runner
+            body, headers = comment_delivery("collaborator-1", "COLLABORATOR")
+            answer = httpx.post(f"{live.url}/webhook", content=body, headers=headers)
+            assert answer.status_code == 202
+            assert answer.json()["status"] == "queued"
+            metrics = wait_reviews(live, 1)
+        assert 'shipmate_reviews_total{outcome="posted"} 1.0' in metrics
+        assert 'shipmate_webhook_deliveries_total{result="ignored"} 1.0' in metrics
+        # The comment carries no shas: the first request is the runner asking the API for them.
+        first = gh.requests[0]
+        assert (first.method, first.path) == ("GET", f"/repos/{REPO}/pulls/{PR}")
+        assert first.headers["authorization"] == f"Bearer {TOKEN}"
+        assert len(gh.issue_comments) == 1
+        assert "<!-- shipmate-review -->" in gh.issue_comments[0]["body"]
+        assert [run["head_sha"] for run in gh.check_runs] == [head]
+        assert len(gh.reviews) == 1
+        assert {c["commit_id"] for c in gh.review_comments} == {head}
+    events = [json.loads(line) for line in log.getvalue().splitlines()]
+    ignored = [e for e in events if e["event"] == "delivery_ignored"]
+    assert [(e["delivery"], e["reason"]) for e in ignored] == [
+        ("stranger-1", "comment author is 'NONE', not an owner, member or collaborator")
+    ]
+    started = [e["delivery"] for e in events if e["event"] == "review_started"]
+    assert started == ["collaborator-1"]
 
 
 def test_failures_become_one_line_outcomes(origin: tuple[Path, str, str], tmp_path: Path) -> None:

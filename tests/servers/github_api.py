@@ -1,7 +1,8 @@
 """A local HTTP server that fakes the GitHub REST endpoints shipmate posts to, with in-memory state.
 
-Endpoints: issue comments (list, create, edit), pull request review comments (list, create),
-reviews (create), check runs (list for a commit, create, update). Lists are paginated with a
+Endpoints: issue comments (list, create, edit), pull requests (get one: base and head as a test
+set them with `set_pull`), pull request review comments (list, create), reviews (create), check
+runs (list for a commit, create, update). Lists are paginated with a
 Link header (`per_page` honoured up to `max_page_size`, which a test can lower). Review comments
 on a line outside the diff get GitHub's 422 (the server knows the diff lines per path). Failures
 can be queued (rate limits with reset headers, secondary limits, 500s); a wrong token gets 401.
@@ -99,6 +100,7 @@ class FakeGitHub:
     review_comments: list[dict[str, Any]] = field(default_factory=list)
     reviews: list[dict[str, Any]] = field(default_factory=list)
     check_runs: list[dict[str, Any]] = field(default_factory=list)
+    pulls: dict[int, dict[str, Any]] = field(default_factory=dict)  # GET /pulls/{n}, set with set_pull
     requests: list[Recorded] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -129,6 +131,28 @@ class FakeGitHub:
         }
         self.issue_comments.append(comment)
         return comment
+
+    def set_pull(
+        self,
+        base_sha: str,
+        head_sha: str,
+        *,
+        number: int = PR,
+        base_ref: str = "main",
+        head_ref: str = "feature",
+    ) -> dict[str, Any]:
+        """Make pull request `number` exist with these base and head commits (replaces it if set)."""
+        pull = {
+            "number": number,
+            "state": "open",
+            "draft": False,
+            "html_url": f"https://github.test/{self.repository}/pull/{number}",
+            "base": {"ref": base_ref, "sha": base_sha, "repo": {"full_name": self.repository}},
+            "head": {"ref": head_ref, "sha": head_sha, "repo": {"full_name": self.repository}},
+        }
+        with self.lock:
+            self.pulls[number] = pull
+        return pull
 
     def writes(self) -> list[tuple[str, str]]:
         """(method, path) of every request that changes state, in order."""
@@ -202,6 +226,9 @@ def _handle(state: FakeGitHub, req: Recorded) -> tuple[int, Any, dict[str, str]]
             return 404, {"message": "Not Found"}, {}
         comment["body"] = body["body"]
         return 200, comment, {}
+    if (m := re.fullmatch(r"/pulls/(\d+)", rest)) and method == "GET":
+        pull = state.pulls.get(int(m[1]))
+        return (200, pull, {}) if pull is not None else (404, {"message": "Not Found"}, {})
     if re.fullmatch(rf"/pulls/{PR}/comments", rest):
         if method == "GET":
             return _page(state, state.review_comments, req)
