@@ -31,7 +31,21 @@ def validation_schema() -> dict[str, Any]:
     return schema
 
 
-SCHEMAS = {"diagnosis.schema.json": diagnosis_schema, "validation.schema.json": validation_schema}
+def review_schema() -> dict[str, Any]:
+    """The JSON Schema of `shipmate review --format json`."""
+    from tools.review.models import ReviewReport
+
+    schema = ReviewReport.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://shipmate.dev/schema/review.schema.json"
+    return schema
+
+
+SCHEMAS = {
+    "diagnosis.schema.json": diagnosis_schema,
+    "validation.schema.json": validation_schema,
+    "review.schema.json": review_schema,
+}
 
 
 def render(name: str) -> str:

@@ -28,7 +28,8 @@ working tree. Each touched file is validated with what depends on it: the other
 manifests of its folder, the Terraform modules calling a changed module, the overlays
 of a changed kustomize base (rendered with `kubectl kustomize`), a chart (rendered
 with `helm template` when helm is on PATH). A change that adds a Dockerfile and no
-manifests gets generated ones to start from.
+manifests gets generated ones to start from. With a model configured, --explain adds
+its summary of the findings (the model sees the findings only, redacted).
 
 Posting (--post github|gitlab) updates one sticky comment in place, adds inline
 comments with suggestions on changed lines and a check run (GitHub), using
@@ -77,6 +78,9 @@ def review(
         show_default=False,
     ),
     no_generate: bool = typer.Option(False, "--no-generate", help="No generated manifests for new services."),
+    explain: bool = typer.Option(
+        False, "--explain", help="Add a model's summary of the findings (needs a configured model)."
+    ),
 ) -> None:
     """Review a change; see HELP."""
     from assistant.config import load_settings
@@ -93,7 +97,13 @@ def review(
         raise InputError(str(repo), "no such folder")
     loaded = load_settings({"fail_on": fail_on}, start=repo.resolve())
     threshold = Severity(loaded.settings.fail_on)
+    if explain and not loaded.settings.model:
+        raise InputError("--explain", "needs a model: set SHIPMATE_MODEL or `model` in config")
     report = run_review(repo, base, head, loaded, generate=not no_generate)
+    if explain:
+        from assistant.prbot.explain import explain_review
+
+        report.summary = explain_review(report, loaded)
     if sarif is not None:
         from assistant.render.review_formats import review_sarif
         from tools.atomic import write_atomically

@@ -45,6 +45,9 @@ def review_lines(report: ReviewReport, verbose: bool = False, quiet: bool = Fals
                 " --format markdown shows them"
             )
         )
+    if report.summary is not None:
+        lines.append(Text(f"summary by {report.summary.model}:", style="bold"))
+        lines += [Text(f"  {line}") for line in report.summary.text.splitlines()]
     if not quiet:
         lines += [Text(f"note: {note}", style="dim") for note in report.notes]
     lines.append(Text(headline(report).replace("**", "") + f" ({report.seconds:.2f} s)", style="bold"))

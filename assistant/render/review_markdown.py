@@ -20,6 +20,7 @@ def review_markdown(report: ReviewReport, marker: str = "", max_chars: int = MAX
     existing = [rf for rf in report.findings if rf.status == "existing"]
     for detail in (True, False):
         sections = [
+            _summary_section(report),
             _new_section(new, detail),
             _existing_section(existing),
             _fixed_section(report),
@@ -66,6 +67,15 @@ def _table(report: ReviewReport) -> list[str]:
     if report.counts.invalid_objects:
         rows += ["", f"{report.counts.invalid_objects} objects are invalid or could not be read."]
     return rows
+
+
+def _summary_section(report: ReviewReport) -> str:
+    if report.summary is None or not report.summary.text:
+        return ""
+    text = prose(report.summary.text)
+    return "\n".join(
+        ["", f"### Summary ({plain(report.summary.model)}; check it against the findings)", "", text]
+    )
 
 
 def _new_section(findings: list[ReviewFinding], detail: bool) -> str:

@@ -16,7 +16,7 @@ SCHEMA_FILE = REPO / "docs" / "schema" / "diagnosis.schema.json"
 
 
 def test_committed_schema_is_current() -> None:
-    for name in ("diagnosis.schema.json", "validation.schema.json"):
+    for name in ("diagnosis.schema.json", "validation.schema.json", "review.schema.json"):
         committed = (REPO / "docs" / "schema" / name).read_text()
         assert committed == render(name), "run: python -m assistant.schema"
 
@@ -60,3 +60,10 @@ def test_validation_output_validates_and_is_documented() -> None:
     document = json.loads(out.stdout)
     jsonschema.validate(document, schema)
     assert document["counts"]["resources"] == 4
+
+
+def test_review_output_is_documented() -> None:
+    schema = json.loads((REPO / "docs" / "schema" / "review.schema.json").read_text())
+    doc = (REPO / "docs" / "review.md").read_text()
+    for name in [*schema["properties"], *schema["$defs"]["ReviewFinding"]["properties"]]:
+        assert f"`{name}`" in doc, name

@@ -193,11 +193,13 @@ def test_a_chart_without_helm_is_a_note_and_remote_kustomizations_are_not_fetche
         "chart and remote base",
         {
             "charts/api/values.yaml": "replicas: 3\n",
+            ".shipmate.toml": '[validation]\nignore = ["K8S_LATEST_TAG"]\n',
             "deploy/overlays/prod/kustomization.yaml": "resources:\n  - ../../base\n  - https://github.com/acme/x//deploy?ref=v1\n",
         },
     )
     report = review_change(shop.root, "main")
     assert any("not rendered (offline)" in note for note in report.notes)
+    assert any("edits .shipmate.toml" in note for note in report.notes)
     if not shutil.which("helm"):
         assert any(note.startswith("charts/api: Helm chart not rendered") for note in report.notes)
 

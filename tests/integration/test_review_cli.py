@@ -166,3 +166,42 @@ def test_posting_to_github_end_to_end_and_again_without_rewriting(change: GitRep
         assert len(github.writes()) == writes  # the same review posts nothing new
     audit = (tmp_path / "data" / "shipmate" / "audit.jsonl").read_text()
     assert '"event":"review.post"' in audit
+
+
+CANARY = "sk-proj-" + "Wq8Rt5Yu2Io9Pa4Sd7Fg1Hj6Kl3"
+
+
+def test_explain_adds_a_model_summary_from_the_findings_only(change: GitRepo) -> None:
+    from tests.servers.openai_chat import answer, openai_chat_server
+
+    edit(
+        change,
+        "k8s/web/deployment.yaml",
+        "        volumeMounts:\n",
+        f"        env:\n        - name: OPENAI_API_KEY\n          value: {CANARY}\n        volumeMounts:\n",
+    )
+    change.commit("key")
+    with openai_chat_server() as server:
+        server.queue(
+            answer(
+                "Pin the web image (k8s/web/deployment.yaml:41) and move the key to a Secret. @acme/admins"
+            )
+        )
+        env = {"SHIPMATE_MODEL": "openai/stub", "SHIPMATE_API_BASE": server.base_url, "SHIPMATE_API_KEY": "k"}
+        done = run("review", "--base", "main", "--explain", "--format", "markdown", cwd=change.root, env=env)
+        sent = server.bodies_text()
+    text = done.stdout.decode()
+    assert "### Summary (openai/stub; check it against the findings)" in text
+    assert "Pin the web image" in text
+    assert "@\u200bacme/admins" in text  # the model's text cannot ping a team either
+    assert "K8S_SECRET_ENV_VALUE" in sent
+    assert "K8S_LATEST_TAG" in sent
+    assert "<untrusted-data" in sent
+    assert CANARY not in sent
+    assert "readOnlyRootFilesystem" not in sent  # the findings, not the files
+
+
+def test_explain_without_a_model_is_a_usage_error(change: GitRepo) -> None:
+    done = run("review", "--base", "main", "--explain", cwd=change.root)
+    assert done.returncode == 2
+    assert "--explain: needs a model" in done.stderr.decode()

@@ -69,6 +69,15 @@ class GeneratedManifests(BaseModel):
     problems: int = Field(0, description="Validation problems of the generated files (0 when clean).")
 
 
+class ModelSummary(BaseModel):
+    """A model's summary of the review (only with --explain and a model configured)."""
+
+    model: str
+    text: str = Field(description="The summary, links guarded; the model saw only the findings.")
+    tokens: int = 0
+    cost_usd: float = 0.0
+
+
 class ReviewCounts(BaseModel):
     """Totals for the summary table."""
 
@@ -93,6 +102,7 @@ class ReviewReport(BaseModel):
     fixed: list[FixedFinding] = Field(default_factory=list)
     generated: list[GeneratedManifests] = Field(default_factory=list)
     counts: ReviewCounts = Field(default_factory=ReviewCounts)
+    summary: ModelSummary | None = Field(default=None, description="With --explain: the model's summary.")
     notes: list[str] = Field(
         default_factory=list, description="Skipped files, missing tools and other remarks."
     )

@@ -53,6 +53,11 @@ def review_change(
         add_suggestions(head_tree, findings, changed)
         report.findings, report.fixed = findings, fixed
         report.notes = list(dict.fromkeys(head_result.notes))
+        if any(PurePosixPath(c.path).name == ".shipmate.toml" for c in typed):
+            report.notes.append(
+                "this change edits .shipmate.toml, which decides what shipmate checks (ignored policies,"
+                " CRDs, Kubernetes version): review that part by hand"
+            )
         if options.generate:
             from tools.review.generated import generate_for_new_services
 
