@@ -1,10 +1,13 @@
-"""`make demo`: diagnose one bundled example, validate the bundled manifests and Terraform, list the rest."""
+"""`make demo`: diagnose one bundled example, validate the bundled manifests and Terraform, review a
+bundled pull request, list the rest."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -31,6 +34,27 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "assistant.cli.app", "validate", validate], check=False)
     print(f"\nWith explanations and fixes: shipmate -v validate {validate}/")
     print(f"Fixes as diffs, applied only if you approve: shipmate validate {validate}/k8s --fix")
+    review_demo()
+
+
+def review_demo() -> None:
+    """Commit examples/review/base, then examples/review/change on a branch, and review the branch."""
+    with tempfile.TemporaryDirectory(prefix="shipmate-demo-") as scratch:
+        repo = Path(scratch) / "shop"
+        shutil.copytree(HERE / "review" / "base", repo)
+        git = ["git", "-C", str(repo), "-c", "user.name=demo", "-c", "user.email=demo@example.com"]
+        for step in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "shop"]):
+            subprocess.run([*git, *step], check=True)
+        subprocess.run([*git, "checkout", "-q", "-b", "feature"], check=True)
+        shutil.copytree(HERE / "review" / "change", repo, dirs_exist_ok=True)
+        subprocess.run([*git, "add", "-A"], check=True)
+        subprocess.run([*git, "commit", "-q", "-m", "feature"], check=True)
+        print("\n$ shipmate review --base main   # examples/review/change as a pull request on .../base\n")
+        sys.stdout.flush()
+        subprocess.run(
+            [sys.executable, "-m", "assistant.cli.app", "review", "--base", "main"], cwd=repo, check=False
+        )
+    print("\nAs the PR comment: shipmate review --format markdown; posting: shipmate review --post github")
 
 
 if __name__ == "__main__":

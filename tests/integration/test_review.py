@@ -186,6 +186,13 @@ def test_a_new_service_without_manifests_gets_generated_ones(shop: GitRepo) -> N
     assert generated.problems == 0
     assert "containerPort: 9000" in "".join(generated.files.values())
     assert not review_change(shop.root, "main", options=ReviewOptions(generate=False)).generated
+    # a change elsewhere does not hide the new service; manifests naming it anywhere do
+    edit(shop, "k8s/web/deployment.yaml", "replicas: 2", "replicas: 3")
+    shop.commit("unrelated")
+    assert [g.service for g in review_change(shop.root, "main").generated] == ["services/billing"]
+    billing = (SHOP / "k8s/web/service.yaml").read_text().replace("name: web", "name: billing")
+    shop.commit("billing manifests", {"k8s/billing/service.yaml": billing})
+    assert not review_change(shop.root, "main").generated
 
 
 def test_a_chart_without_helm_is_a_note_and_remote_kustomizations_are_not_fetched(shop: GitRepo) -> None:

@@ -11,6 +11,8 @@ BLUEPRINT = "k8s-web-service"
 _DEPLOYING = ("kubernetes", "helm", "kustomize", "compose")
 _EXPOSE = re.compile(r"^\s*EXPOSE\s+(\d{1,5})", re.M | re.I)
 _MAX_SERVICES = 5
+_MAX_SCANNED = 5_000  # YAML files looked at for a mention of the service
+_MAX_READ = 262_144
 
 
 def generate_for_new_services(
@@ -18,11 +20,9 @@ def generate_for_new_services(
 ) -> list[GeneratedManifests]:
     """A validated web-service blueprint for each folder whose Dockerfile the change adds.
 
-    Only when the change adds no deployment files at all, and the folder has none: a
-    change that brings its own manifests, chart or Compose file needs no starting point.
+    Only when nothing deploys the service yet: no manifests, chart, kustomization or Compose
+    file in its folder, and none elsewhere in the repository naming it.
     """
-    if any(c.kind in _DEPLOYING for c in changes):
-        return []
     generated: list[GeneratedManifests] = []
     for change in changes:
         posix = PurePosixPath(change.path)
@@ -30,10 +30,10 @@ def generate_for_new_services(
             continue
         folder = posix.parent.as_posix()
         folder = "" if folder == "." else folder
-        if _has_deployment_files(tree / folder) or len(generated) >= _MAX_SERVICES:
-            continue
         service = _dns_label(posix.parent.name if folder else repository_name)
-        if service:
+        if not service or len(generated) >= _MAX_SERVICES or _has_deployment_files(tree / folder):
+            continue
+        if not _deployed_elsewhere(tree, service):
             generated.append(_generate(tree / change.path, folder or ".", service, head))
     return generated
 
@@ -75,6 +75,35 @@ def _has_deployment_files(folder: Path) -> bool:
         if path.suffix in YAML_SUFFIXES and path.is_file() and looks_like_kubernetes(path):
             return True
     return False
+
+
+def _deployed_elsewhere(tree: Path, service: str) -> bool:
+    """True when a deployment file anywhere in `tree` names `service` (in its path or its text).
+
+    Word matching errs towards "deployed": a false match only means no starting point.
+    """
+    from tools.review.units import YAML_SUFFIXES
+
+    word = re.compile(rf"(?<![\w-]){re.escape(service)}(?![\w-])")
+    for seen, path in enumerate(p for p in tree.rglob("*") if p.suffix in YAML_SUFFIXES):
+        if seen >= _MAX_SCANNED:
+            return True  # too big to be sure: better no starting point than a duplicate
+        if any(part.startswith(".") for part in path.relative_to(tree).parts) or not path.is_file():
+            continue
+        if word.search(path.relative_to(tree).as_posix()) and _has_deployment_files(path.parent):
+            return True
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")[:_MAX_READ]
+        except OSError:
+            continue
+        if word.search(text) and _is_deployment_text(path.name, text):
+            return True
+    return False
+
+
+def _is_deployment_text(name: str, text: str) -> bool:
+    kubernetes = re.search(r"^apiVersion\s*:", text, re.M) and re.search(r"^kind\s*:", text, re.M)
+    return bool(kubernetes) or name.startswith(("compose.", "docker-compose")) or "{{" in text
 
 
 def _dns_label(text: str) -> str:
