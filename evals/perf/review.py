@@ -96,6 +96,7 @@ def _files(folders: int, modules: int, head: bool) -> dict[str, str]:
         "# prod\n" if head else ""
     )
     files["compose.yaml"] = COMPOSE.format(tag="2.0" if head else "1.0")
+    files["README.md"] = "# bench\n" + ("Reviewed.\n" if head else "")
     return files
 
 

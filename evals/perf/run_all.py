@@ -24,6 +24,8 @@ BENCHMARKS = {
     "llm_gateway": ("llm_gateway", []),
     "agent": ("agent", []),
     "generate": ("generate", []),
+    "review": ("review", []),
+    "webhook": ("webhook", []),
     "startup": ("startup", []),
     "tui_log": ("tui_log", ["--size-mb", os.environ.get("SHIPMATE_BENCH_SIZE_MB", "256")]),
 }
