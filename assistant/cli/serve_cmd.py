@@ -21,18 +21,20 @@ post the sticky comment, inline comments and check run (docs/serve.md).
 Every delivery must be signed (X-Hub-Signature-256) with the webhook secret:
 SHIPMATE_WEBHOOK_SECRET or --secret-file; the server refuses to start without
 one. Only repositories in the allowlist are served: SHIPMATE_ALLOWED_REPOS
-(comma separated) or --allow-repo, as owner/name or owner/*. GITHUB_TOKEN
-fetches and posts (GITHUB_API_URL for GitHub Enterprise).
+(comma separated) or --allow-repo, as owner/name or owner/*. The GitHub token
+fetches and posts: --github-token-file (or SHIPMATE_GITHUB_TOKEN_FILE) naming a
+file that holds it, else GITHUB_TOKEN (GITHUB_API_URL for GitHub Enterprise).
 
 Endpoints: POST /webhook, GET /healthz, /readyz and /metrics (Prometheus).
 SIGTERM drains: new deliveries get 503, queued jobs finish (--drain-seconds).
 
 Examples:
 
-  SHIPMATE_WEBHOOK_SECRET=... GITHUB_TOKEN=... shipmate serve --allow-repo acme/*
+  SHIPMATE_WEBHOOK_SECRET=... GITHUB_TOKEN=... shipmate serve --allow-repo 'acme/*'
 
-  shipmate serve --host 0.0.0.0 --port 8080 --secret-file /run/secrets/webhook \\
-      --allow-repo acme/api --allow-repo acme/web --concurrency 4
+  shipmate serve --secret-file /run/secrets/webhook --github-token-file /run/secrets/token
+
+  shipmate serve --host 0.0.0.0 --allow-repo acme/api --allow-repo acme/web --concurrency 4
 """
 
 
@@ -54,6 +56,14 @@ def serve(
         "--secret-file",
         help="File holding the webhook secret. [default: SHIPMATE_WEBHOOK_SECRET]",
         show_default=False,
+        readable=False,  # checked when read, so an unreadable file is one line naming it, not a usage error
+    ),
+    github_token_file: Path = typer.Option(
+        None,
+        "--github-token-file",
+        help="File holding the GitHub token. [default: SHIPMATE_GITHUB_TOKEN_FILE, else GITHUB_TOKEN]",
+        show_default=False,
+        readable=False,
     ),
     work_dir: Path = typer.Option(
         Path(".shipmate-serve"), "--work-dir", help="Folder for the cached clones, one per repository."
@@ -78,6 +88,7 @@ def serve(
     settings = load_serve_settings(
         os.environ,
         secret_file=secret_file,
+        github_token_file=github_token_file,
         allow_repos=allow_repo or (),
         host=host,
         port=port,
@@ -89,7 +100,9 @@ def serve(
     )
     if settings.github_token is None:
         raise InputError(
-            "GITHUB_TOKEN", "missing: the server needs it to fetch pull requests and post reviews"
+            "GITHUB_TOKEN",
+            "missing: set it or pass --github-token-file (the server needs it to fetch pull requests"
+            " and post reviews)",
         )
     try:
         settings.work_dir.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,8 @@ from tools.errors import InputError
 
 SECRET_ENV = "SHIPMATE_WEBHOOK_SECRET"
 ALLOWED_ENV = "SHIPMATE_ALLOWED_REPOS"
+TOKEN_ENV = "GITHUB_TOKEN"
+TOKEN_FILE_ENV = "SHIPMATE_GITHUB_TOKEN_FILE"
 _PATTERN = re.compile(r"^[A-Za-z0-9_.-]+/(\*|[A-Za-z0-9_.-]+)$")
 
 
@@ -58,16 +60,23 @@ def repo_allowed(repository: str, patterns: Sequence[str]) -> bool:
     return False
 
 
+def _read_file(path: Path, what: str) -> SecretStr:
+    """The stripped text of a mounted secret file; InputError naming the file when unreadable or empty."""
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as err:
+        raise InputError(str(path), f"cannot read the {what} file ({err.strerror})") from err
+    except UnicodeDecodeError as err:
+        raise InputError(str(path), f"the {what} file is not UTF-8 text") from err
+    if not text:
+        raise InputError(str(path), f"the {what} file is empty")
+    return SecretStr(text)
+
+
 def read_secret(secret_file: Path | None, environ: Mapping[str, str]) -> SecretStr:
     """The HMAC secret from --secret-file (first) or SHIPMATE_WEBHOOK_SECRET; InputError when absent."""
     if secret_file is not None:
-        try:
-            text = secret_file.read_text(encoding="utf-8").strip()
-        except OSError as err:
-            raise InputError(str(secret_file), f"cannot read the secret file ({err.strerror})") from err
-        if not text:
-            raise InputError(str(secret_file), "the secret file is empty")
-        return SecretStr(text)
+        return _read_file(secret_file, "secret")
     text = environ.get(SECRET_ENV, "").strip()
     if not text:
         raise InputError(
@@ -77,10 +86,24 @@ def read_secret(secret_file: Path | None, environ: Mapping[str, str]) -> SecretS
     return SecretStr(text)
 
 
+def read_github_token(token_file: Path | None, environ: Mapping[str, str]) -> SecretStr | None:
+    """The GitHub token from --github-token-file, else SHIPMATE_GITHUB_TOKEN_FILE, else GITHUB_TOKEN.
+
+    A named file must be readable and non-empty (InputError otherwise); no source at all gives None.
+    """
+    if token_file is None and environ.get(TOKEN_FILE_ENV, "").strip():
+        token_file = Path(environ[TOKEN_FILE_ENV].strip())
+    if token_file is not None:
+        return _read_file(token_file, "token")
+    text = environ.get(TOKEN_ENV, "").strip()
+    return SecretStr(text) if text else None
+
+
 def load_serve_settings(
     environ: Mapping[str, str],
     *,
     secret_file: Path | None = None,
+    github_token_file: Path | None = None,
     allow_repos: Sequence[str] = (),
     **flags: object,
 ) -> ServeSettings:
@@ -93,11 +116,10 @@ def load_serve_settings(
         raise InputError(
             "allowed repositories", f"none: set {ALLOWED_ENV} or pass --allow-repo owner/name (or owner/*)"
         )
-    token = environ.get("GITHUB_TOKEN", "").strip()
     values: dict[str, object] = {
         "allowed_repos": patterns,
         "secret": secret,
-        "github_token": SecretStr(token) if token else None,
+        "github_token": read_github_token(github_token_file, environ),
         "github_api_url": environ.get("GITHUB_API_URL", "").strip() or "https://api.github.com",
     }
     values.update({key: value for key, value in flags.items() if value is not None})

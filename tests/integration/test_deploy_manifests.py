@@ -31,6 +31,7 @@ SERVE_FLAGS = {
     "--max-body-bytes",
     "--allow-repo",
     "--secret-file",
+    "--github-token-file",
     "--work-dir",
     "--drain-seconds",
 }
@@ -256,13 +257,13 @@ def test_kustomize_renders_and_the_rendered_set_validates() -> None:
     assert_clean(validate_json("-", stdin=rendered), len(kinds))
 
 
-def test_the_only_suppressed_policy_is_the_documented_one() -> None:
+def test_no_policy_is_suppressed() -> None:
     suppressed = {
         (o["kind"], o["metadata"].get("annotations", {}).get("shipmate.dev/ignore"))
         for o in objects().values()
         if "shipmate.dev/ignore" in o["metadata"].get("annotations", {})
     }
-    assert suppressed == {("Deployment", "K8S_SECRET_ENV_REF")}
+    assert suppressed == set()
     pod = objects()["Deployment"]["spec"]["template"]["metadata"]
     assert "shipmate.dev/ignore" not in pod.get("annotations", {})
 
@@ -316,19 +317,25 @@ def test_deployment_runs_serve_hardened_with_probes_and_scratch_volumes() -> Non
         assert "emptyDir" in volumes[mounts[path]], path
 
 
-def test_secrets_come_from_secret_references_only() -> None:
+def test_secrets_are_files_of_the_secret_never_environment_variables() -> None:
     box = container()
     env = {e["name"]: e for e in box["env"]}
     assert all("value" not in e for e in env.values()), "no literal values: a ConfigMap or a Secret"
-    assert env["GITHUB_TOKEN"]["valueFrom"]["secretKeyRef"]["name"] == "shipmate"
-    # The webhook secret is a mounted file of the same Secret, given with --secret-file.
-    secret_file = Path(flag_value(box["args"], "--secret-file"))
+    assert not [name for name, e in env.items() if "secretKeyRef" in e.get("valueFrom", {})]
+    assert not [name for name in env if SECRET_WORDS.search(name)]
+    assert "envFrom" not in box
+    # The webhook secret and the GitHub token are mounted files of the Secret, named by flags.
     pod = objects()["Deployment"]["spec"]["template"]["spec"]
-    mount = next(m for m in box["volumeMounts"] if m["mountPath"] == str(secret_file.parent))
+    files = {flag: Path(flag_value(box["args"], flag)) for flag in ("--secret-file", "--github-token-file")}
+    (folder,) = {path.parent for path in files.values()}
+    mount = next(m for m in box["volumeMounts"] if m["mountPath"] == str(folder))
     assert mount["readOnly"] is True
     volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
     assert volume["secret"]["secretName"] == "shipmate"
-    assert [i["path"] for i in volume["secret"]["items"]] == [secret_file.name]
+    assert volume["secret"]["defaultMode"] == 0o400
+    items = {i["key"]: i["path"] for i in volume["secret"]["items"]}
+    assert items == {"webhook-secret": "webhook-secret", "github-token": "github-token"}
+    assert sorted(items.values()) == sorted(path.name for path in files.values())
     assert "Secret" not in objects(), "the Secret is created outside Git"
 
 

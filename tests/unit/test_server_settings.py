@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.server.settings import load_serve_settings, parse_allowlist, read_secret, repo_allowed
+from assistant.server.settings import (
+    load_serve_settings,
+    parse_allowlist,
+    read_github_token,
+    read_secret,
+    repo_allowed,
+)
 from assistant.server.signatures import sign, signature_valid
 from tools.errors import InputError
 
@@ -89,6 +95,46 @@ def test_secret_file_problems(tmp_path: Path) -> None:
     empty.write_text("\n")
     with pytest.raises(InputError, match="the secret file is empty"):
         read_secret(empty, {"SHIPMATE_WEBHOOK_SECRET": "env-is-not-used-when-a-file-is-named"})
+
+
+def test_github_token_from_the_flag_file_then_the_variable_file_then_the_variable(tmp_path: Path) -> None:
+    flagged, named = tmp_path / "flagged", tmp_path / "named"
+    flagged.write_text("  ghs_fromFlagFile\n")
+    named.write_text("ghs_fromEnvFile\n")
+    environ = {"SHIPMATE_GITHUB_TOKEN_FILE": str(named), "GITHUB_TOKEN": "ghs_fromEnv"}
+
+    def token(path: Path | None, env: dict[str, str]) -> str | None:
+        found = read_github_token(path, env)
+        return None if found is None else found.get_secret_value()
+
+    assert token(flagged, environ) == "ghs_fromFlagFile"
+    assert token(None, environ) == "ghs_fromEnvFile"
+    assert token(None, {"SHIPMATE_GITHUB_TOKEN_FILE": " ", "GITHUB_TOKEN": "ghs_fromEnv"}) == "ghs_fromEnv"
+    assert token(None, {}) is None
+    settings = load_serve_settings({**ENV, "GITHUB_TOKEN": "ghs_fromEnv"}, github_token_file=flagged)
+    assert settings.github_token is not None
+    assert settings.github_token.get_secret_value() == "ghs_fromFlagFile"
+    assert "ghs_fromFlagFile" not in repr(settings)
+
+
+def test_token_file_problems_are_one_line_naming_the_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.write_text(" \n")
+    binary = tmp_path / "binary"
+    binary.write_bytes(b"\xff\xfe\x00")
+    cases = [
+        (tmp_path / "missing", "cannot read the token file (No such file or directory)"),
+        (empty, "the token file is empty"),
+        (tmp_path, "cannot read the token file (Is a directory)"),
+        (binary, "the token file is not UTF-8 text"),
+    ]
+    for path, problem in cases:
+        # A named file that fails is an error, never a silent fall back to GITHUB_TOKEN.
+        with pytest.raises(InputError) as caught:
+            read_github_token(path, {"GITHUB_TOKEN": "ghs_notUsed"})
+        assert str(caught.value) == f"{path}: {problem}"
+    with pytest.raises(InputError, match="cannot read the token file"):
+        load_serve_settings({**ENV, "SHIPMATE_GITHUB_TOKEN_FILE": str(tmp_path / "missing")})
 
 
 def test_out_of_range_flag_is_one_line() -> None:
