@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from tools.errors import InputError
+
+if TYPE_CHECKING:
+    from tools.review.models import ModelSummary, ReviewReport
 
 HELP = """Receive GitHub webhooks and review pull requests, posting the results.
 
@@ -16,7 +21,8 @@ Listens for pull_request events (opened, synchronize, reopened, ready_for_review
 and for "/shipmate review" comments by owners, members and collaborators. Each
 accepted delivery becomes a job in a bounded queue; workers fetch the pull
 request into a cached clone under --work-dir, run `shipmate review` on it and
-post the sticky comment, inline comments and check run (docs/serve.md).
+post the sticky comment, inline comments and check run (docs/serve.md). With a
+model configured (SHIPMATE_MODEL), each review also gets the model's summary.
 
 Every delivery must be signed (X-Hub-Signature-256) with the webhook secret:
 SHIPMATE_WEBHOOK_SECRET or --secret-file; the server refuses to start without
@@ -113,7 +119,10 @@ def serve(
     from assistant.server.serving import run_server
 
     runner = GitHubRunner(
-        work_dir=settings.work_dir.resolve(), token=settings.github_token, api_url=settings.github_api_url
+        work_dir=settings.work_dir.resolve(),
+        token=settings.github_token,
+        api_url=settings.github_api_url,
+        explain=_model_summary(),
     )
     unfinished = run_server(settings, runner)
     if unfinished:
@@ -121,3 +130,15 @@ def serve(
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(1)
+
+
+def _model_summary() -> Callable[[ReviewReport], ModelSummary] | None:
+    """With a model configured (SHIPMATE_MODEL or config), each review gets its summary; else none."""
+    from assistant.config import load_settings
+
+    loaded = load_settings()
+    if not loaded.settings.model:
+        return None
+    from assistant.prbot.explain import explain_review
+
+    return lambda report: explain_review(report, loaded)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import httpx
     from git import Repo
 
-    from tools.review.models import ReviewReport
+    from tools.review.models import ModelSummary, ReviewReport
 
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 _REF = re.compile(r"^[A-Za-z0-9._/-]+$")
@@ -53,6 +53,7 @@ class GitHubRunner:
         fail_on: Severity = Severity.MEDIUM,
         clone_url_for: Callable[[str], str] | None = None,
         client_factory: Callable[[], httpx.Client] | None = None,
+        explain: Callable[[ReviewReport], ModelSummary] | None = None,
     ) -> None:
         self.work_dir = work_dir
         self._token = token
@@ -62,6 +63,7 @@ class GitHubRunner:
         # Clone URLs come from our settings, not from the payload: the token only goes to our host.
         self._clone_url_for = clone_url_for or (lambda repository: f"{web}/{repository}.git")
         self._client_factory = client_factory
+        self._explain = explain
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -83,6 +85,7 @@ class GitHubRunner:
         from assistant.prbot.build import build_plan
         from assistant.prbot.github import post_github
         from assistant.prbot.targets import GitHubTarget
+        from tools.errors import InputError
         from tools.review.review import review_change
 
         base_sha, head_sha, base_ref = job.base_sha, job.head_sha, job.base_ref
@@ -96,6 +99,11 @@ class GitHubRunner:
             if not self._fetch(clone, job, base_sha, head_sha, base_ref):
                 return ReviewOutcome(status="skipped", message=f"head {head_sha[:12]} is no longer on the PR")
             report = review_change(Path(str(clone.working_tree_dir)), base_sha, head_sha)
+        if self._explain is not None:
+            try:
+                report.summary = self._explain(report)
+            except InputError as err:  # the review stands without the model's summary
+                report.notes.append(f"no model summary: {err}")
         plan = build_plan(report, self._fail_on)
         target = GitHubTarget(
             api_url=self._api_url, repository=job.repository, pr_number=job.pr_number, token=self._token
@@ -109,6 +117,8 @@ class GitHubRunner:
         return ReviewOutcome(
             status="posted",
             findings=_new_by_severity(report),
+            tokens=report.summary.tokens if report.summary else 0,
+            cost=report.summary.cost_usd if report.summary else 0.0,
             message=f"comment {result.comment_action}, {result.inline_posted} inline comments posted",
         )
 

@@ -248,3 +248,39 @@ def test_token_goes_to_git_only_as_a_header_scoped_to_the_host(tmp_path: Path) -
     assert "GIT_CONFIG_COUNT" not in runner.git_env(str(tmp_path / "local"))
     assert web_url_for("https://api.github.com") == "https://github.com"
     assert web_url_for("https://ghe.example.com/api/v3/") == "https://ghe.example.com"
+
+
+def test_with_a_model_each_review_carries_its_summary_and_counts_tokens(
+    origin: tuple[Path, str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.config import load_settings
+    from assistant.prbot.explain import explain_review
+    from tests.servers.openai_chat import answer, auth_error, openai_chat_server
+
+    origin_path, base, head = origin
+    job = ReviewJob(
+        delivery_id="m1", event="pull_request", repository=REPO, pr_number=PR, base_sha=base, head_sha=head
+    )
+    with github_api_server() as gh, openai_chat_server() as model:
+        model.queue(answer("Pin the api image first.", prompt_tokens=120, completion_tokens=8))
+        monkeypatch.setenv("SHIPMATE_MODEL", "openai/stub")
+        monkeypatch.setenv("SHIPMATE_API_BASE", model.base_url)
+        monkeypatch.setenv("SHIPMATE_API_KEY", "k")
+        loaded = load_settings()
+        runner = GitHubRunner(
+            work_dir=tmp_path / "work",
+            token=SecretStr(TOKEN),
+            api_url=gh.base_url,
+            clone_url_for=lambda _repo: str(origin_path),
+            explain=lambda report: explain_review(report, loaded),
+        )
+        outcome = runner(job)
+        assert outcome.status == "posted", outcome.message
+        assert outcome.tokens == 128
+        assert "Pin the api image first." in gh.issue_comments[0]["body"]
+        model.queue(auth_error())  # the model refuses the key: the review is still posted, without a summary
+        refused = runner(job.model_copy(update={"delivery_id": "m2"}))
+        assert refused.status == "posted", refused.message
+        assert refused.tokens == 0
+        assert "no model summary" in gh.issue_comments[0]["body"]
+        assert "Pin the api image first." not in gh.issue_comments[0]["body"]
