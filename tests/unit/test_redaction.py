@@ -60,7 +60,13 @@ def test_private_key_block_is_masked() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["automountServiceAccountToken: false", "token: true", "password: null", 'password: "false"', "secret: ~"],
+    [
+        "automountServiceAccountToken: false",
+        "token: true",
+        "password: null",
+        'password: "false"',
+        "secret: ~",
+    ],
 )
 def test_plain_scalars_after_credential_keys_are_not_secrets(line: str) -> None:
     assert Redactor().redact(line) == line
