@@ -250,3 +250,21 @@ def test_refs_and_folders_that_cannot_be_reviewed(shop: GitRepo, tmp_path: Path)
         review_change(lonely.root)
     with pytest.raises(InputError, match="no commits yet"):
         review_change(GitRepo(tmp_path / "empty").root, "main")
+
+
+def test_the_bundled_pull_request_of_make_demo(tmp_path: Path) -> None:
+    example = Path(__file__).parent.parent.parent / "examples" / "review"
+    repo = GitRepo(tmp_path / "demo")
+    shutil.copytree(example / "base", repo.root, dirs_exist_ok=True)
+    repo.commit("shop")
+    repo.branch("feature")
+    shutil.copytree(example / "change", repo.root, dirs_exist_ok=True)
+    repo.commit("feature")
+    report = review_change(repo.root, "main")
+    assert {rf.finding.id for rf in report.findings if rf.status == "new"} == {
+        "TF_AWS_SG_OPEN_SSH",
+        "K8S_LATEST_TAG",
+        "K8S_SA_TOKEN_AUTOMOUNT",
+    }
+    assert [g.service for g in report.generated] == ["services/billing"]
+    assert report.generated[0].problems == 0
