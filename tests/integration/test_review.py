@@ -268,3 +268,56 @@ def test_the_bundled_pull_request_of_make_demo(tmp_path: Path) -> None:
     }
     assert [g.service for g in report.generated] == ["services/billing"]
     assert report.generated[0].problems == 0
+
+
+def test_deleting_a_file_can_break_the_files_left(shop: GitRepo) -> None:
+    shop.git("checkout", "-q", "main")
+    shop.commit("ingress", {"k8s/web/ingress.yaml": INGRESS})
+    shop.git("checkout", "-q", "-B", "feature")
+    shop.remove("k8s/web/service.yaml")
+    shop.commit("drop the service")
+    report = review_change(shop.root, "main")
+    assert [(f.path, f.status) for f in report.files] == [("k8s/web/service.yaml", "deleted")]
+    # the untouched Ingress now routes to nothing (judged: the set still has a Service there)
+    backend = found(report, "K8S_INGRESS_BACKEND")
+    assert [(rf.path, rf.status, rf.on_changed_line) for rf in backend] == [
+        ("k8s/web/ingress.yaml", "new", False)
+    ]
+    assert "no Service web" in backend[0].finding.evidence[0].text
+
+
+INGRESS = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: shop
+spec:
+  ingressClassName: nginx
+  tls:
+    - hosts: [shop.example.com]
+      secretName: shop-tls
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: admin
+  namespace: shop
+spec:
+  selector:
+    app.kubernetes.io/name: web
+  ports:
+    - name: http
+      port: 8081
+      targetPort: http
+"""

@@ -39,12 +39,13 @@ def review_change(
 
         head_tree, base_tree = Path(scratch) / "head", Path(scratch) / "base"
         export_commit(repo, head_sha, head_tree)
-        typed, units = plan_units(head_tree, changes)
+        if changes:
+            export_commit(repo, base_sha, base_tree)
+        typed, units = plan_units(head_tree, changes, base_tree if changes else None)
         report.files = typed
         head_result = check_tree(head_tree, units, options) if _any(units) else TreeResult()
         base_result = TreeResult()
-        if _any(units) and base_sha != head_sha:
-            export_commit(repo, base_sha, base_tree)
+        if _any(units):
             base_result = check_tree(base_tree, _base_units(base_tree, units, typed), options)
         findings, fixed = compare(head_result, base_result, typed)
         changed = {c.path: set(c.changed_lines) for c in typed}

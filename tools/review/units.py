@@ -35,13 +35,25 @@ class Units:
     compose_files: set[str] = field(default_factory=set)
 
 
-def plan_units(tree: Path, changed: list[ChangedFile]) -> tuple[list[ChangedFile], Units]:
-    """Each changed file with its kind, and the units to validate in the head tree `tree`."""
+def plan_units(
+    tree: Path, changed: list[ChangedFile], base_tree: Path | None = None
+) -> tuple[list[ChangedFile], Units]:
+    """Each changed file with its kind, and the units to validate in the head tree `tree`.
+
+    A deleted file is classified as it was in `base_tree`: deleting a Service is a change
+    to the manifests of its folder.
+    """
     kustomize = KustomizeIndex.build(tree)
+    base_kustomize = KustomizeIndex.build(base_tree) if base_tree is not None else None
     units = Units()
     typed = []
     for change in changed:
-        kind = file_kind(tree, change.path, kustomize)
+        if change.status == "deleted" and base_tree is not None and base_kustomize is not None:
+            kind = file_kind(base_tree, change.path, base_kustomize)
+            if kind == "kustomize":
+                units.kustomizations |= base_kustomize.affected(change.path) & set(kustomize.files)
+        else:
+            kind = file_kind(tree, change.path, kustomize)
         typed.append(change.model_copy(update={"kind": kind}))
         if change.binary or kind == "other":
             continue
@@ -53,12 +65,13 @@ def plan_units(tree: Path, changed: list[ChangedFile]) -> tuple[list[ChangedFile
         elif kind == "terraform":
             units.terraform_modules.add(parent)
         elif kind == "helm":
-            chart = chart_root(tree, change.path)
+            chart = chart_root(tree, change.path) or chart_root(base_tree or tree, change.path)
             if chart is not None:
                 units.charts.add(chart)
         elif kind == "kustomize":
-            units.kustomizations |= kustomize.affected(change.path)
+            units.kustomizations |= kustomize.affected(change.path) if change.status != "deleted" else set()
     units.terraform_modules = {m for m in _with_callers(tree, units.terraform_modules) if (tree / m).is_dir()}
+    units.charts = {c for c in units.charts if (tree / c / "Chart.yaml").is_file()}
     units.kubernetes_folders = {f for f in units.kubernetes_folders if (tree / f).is_dir()}
     return typed, units
 
