@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,32 +129,54 @@ def _kustomization(
     if folder in index.unreadable:
         result.notes.append(f"{shown}: kustomization not read: {index.unreadable[folder]}")
         return
-    rendered = run_command(["kubectl", "kustomize", str(tree / folder)], timeout=options.render_timeout)
-    if rendered.status != "ok":
-        why = rendered.reason or (rendered.stderr.strip().splitlines() or ["failed"])[-1]
-        result.notes.append(f"{shown}: kustomization not rendered: {why}")
-        return
-    report = _kubernetes_text(rendered.stdout, f"{shown} (kustomize)", options)
-    result.invalid_objects += report.counts.invalid + report.counts.errors
-    result.notes.extend(report.notes)
-    for finding in report.findings:
-        path, line = place_kustomize_output(tree, folder, index, finding)
-        result.located.append(Located(finding, path, line))
+    argv = ["kubectl", "kustomize", str(tree / folder)]
+    rendered = _render(result, tree, argv, f"{shown}: kustomization", options)
+    if rendered is not None:
+        _add_rendered(
+            result,
+            rendered,
+            f"{shown} (kustomize)",
+            options,
+            lambda finding: place_kustomize_output(tree, folder, index, finding),
+        )
 
 
 def _chart(result: TreeResult, tree: Path, chart: str, options: ReviewOptions) -> None:
-    rendered = run_command(
-        ["helm", "template", "shipmate-review", str(tree / chart)], timeout=options.render_timeout
-    )
-    if rendered.status != "ok":
-        why = rendered.reason or (rendered.stderr.strip().splitlines() or ["failed"])[-1]
-        result.notes.append(f"{chart}: Helm chart not rendered: {why}")
-        return
-    report = _kubernetes_text(rendered.stdout, f"{chart} (helm template)", options)
+    argv = ["helm", "template", "shipmate-review", str(tree / chart)]
+    rendered = _render(result, tree, argv, f"{chart}: Helm chart", options)
+    if rendered is not None:
+        _add_rendered(
+            result,
+            rendered,
+            f"{chart} (helm template)",
+            options,
+            lambda finding: place_helm_output(rendered, chart, finding),
+        )
+
+
+def _render(result: TreeResult, tree: Path, argv: list[str], what: str, options: ReviewOptions) -> str | None:
+    """The output of an allowlisted render command; None, with a note saying why, when it fails."""
+    rendered = run_command(argv, timeout=options.render_timeout)
+    if rendered.status == "ok":
+        return rendered.stdout
+    why = rendered.reason or (rendered.stderr.strip().splitlines() or ["failed"])[-1]
+    result.notes.append(_relative_text(tree, f"{what} not rendered: {why}"))
+    return None
+
+
+def _add_rendered(
+    result: TreeResult,
+    rendered: str,
+    label: str,
+    options: ReviewOptions,
+    place: Callable[[Finding], tuple[str | None, int | None]],
+) -> None:
+    """Validate rendered manifests and place each finding back in the source files."""
+    report = _kubernetes_text(rendered, label, options)
     result.invalid_objects += report.counts.invalid + report.counts.errors
     result.notes.extend(report.notes)
     for finding in report.findings:
-        path, line = place_helm_output(rendered.stdout, chart, finding)
+        path, line = place(finding)
         result.located.append(Located(finding, path, line))
 
 
