@@ -34,7 +34,7 @@ class Severity(StrEnum):
 
 _SEVERITY_ORDER = [Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL]
 
-Engine = Literal["signature", "mining", "schema", "policy", "llm"]
+Engine = Literal["signature", "mining", "schema", "policy", "llm", "cluster"]
 
 
 class Evidence(BaseModel):
