@@ -73,6 +73,7 @@ class ClusterSnapshot:
     forbidden: dict[str, str] = field(default_factory=dict)  # kind key -> the permission that is missing
     errors: dict[str, str] = field(default_factory=dict)  # kind key or log -> other failure, one line
     api_calls: int = 0
+    bytes_read: int = 0
 
     def items(self, kind: str) -> list[dict[str, Any]]:
         """The objects of one kind key (empty when none were read)."""
