@@ -41,17 +41,33 @@ TAXONOMY = Path(__file__).resolve().parent.parent.parent / "knowledge" / "taxono
 # Kind -> plural key ("Pod" -> "pods"); Namespace objects are served, not kept in snapshots.
 PLURALS = {kind: plural for plural, kind in KIND_NAMES.items()}
 METADATA_ONLY = ("configmaps", "secrets")
-# Kinds whose lists a label selector narrows; events, configmaps, secrets, services and the
-# rest stay complete so that references (a missing Secret, a Service's selector) can be checked.
+# As tools/kube/read.py: a label selector narrows these; events, quotas, nodes, volumes,
+# ConfigMaps and Secrets are read whole (references to them can then be checked).
 LABEL_FILTERED_KINDS = (
     "pods",
     "deployments",
     "replicasets",
     "statefulsets",
     "daemonsets",
+    "services",
+    "endpoints",
+    "ingresses",
+    "persistentvolumeclaims",
+    "horizontalpodautoscalers",
     "jobs",
     "cronjobs",
 )
+API_GROUPS = {
+    "deployments": "apps",
+    "replicasets": "apps",
+    "statefulsets": "apps",
+    "daemonsets": "apps",
+    "ingresses": "networking.k8s.io",
+    "horizontalpodautoscalers": "autoscaling",
+    "jobs": "batch",
+    "cronjobs": "batch",
+    "storageclasses": "storage.k8s.io",
+}
 
 
 @dataclass
@@ -132,25 +148,22 @@ def plural(obj: dict[str, Any]) -> str:
 
 
 def metadata_only(obj: dict[str, Any]) -> dict[str, Any]:
-    """What a PartialObjectMetadata list holds for an object: its metadata, nothing else."""
-    return {
-        "kind": "PartialObjectMetadata",
-        "apiVersion": "meta.k8s.io/v1",
-        "metadata": copy.deepcopy(obj.get("metadata") or {}),
-    }
+    """What the reader keeps of a ConfigMap or Secret: its metadata, nothing else."""
+    return {"metadata": copy.deepcopy(obj.get("metadata") or {})}
 
 
 def forbidden_kinds(entries: Iterable[str], namespaces: list[str] | None) -> dict[str, str]:
-    """Kind key -> missing permission, for forbidden entries ("pods", "pods@shop", "nodes")."""
+    """Kind key -> missing permission, worded as tools/kube/read.py records a 403."""
     result: dict[str, str] = {}
     for entry in entries:
         kind, _, only_in = entry.partition("@")
         if kind not in KIND_NAMES:
             continue  # e.g. "pods/log": a log permission, not a listed kind
+        group = f" ({API_GROUPS[kind]})" if kind in API_GROUPS else ""
         if kind in CLUSTER_KINDS or namespaces is None:
-            result[kind] = f"list {kind} at the cluster scope"
+            result[kind] = f"list {kind}{group} at the cluster scope (all namespaces)"
         elif not only_in or only_in in namespaces:
-            result[kind] = f'list {kind} in the namespace "{only_in or namespaces[0]}"'
+            result[kind] = f"list {kind}{group} in namespace {only_in or namespaces[0]}"
     return result
 
 
