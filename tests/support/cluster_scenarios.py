@@ -70,6 +70,9 @@ API_GROUPS = {
 }
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser reads the big files 10x faster
+
+
 @dataclass
 class Scenario:
     """One broken (or healthy) cluster state and what an analysis must find in it."""
@@ -100,7 +103,7 @@ def kubernetes_categories() -> set[str]:
 
 def load_scenario(path: Path) -> Scenario:
     """Read and check one scenario file."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     scenario = Scenario(
         name=raw["name"],
         description=raw.get("description", ""),
