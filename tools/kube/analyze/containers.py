@@ -8,6 +8,7 @@ from tools.findings import Finding, Severity
 from tools.kube.analyze import messages
 from tools.kube.analyze.common import Context, event_quotes, make, status_source
 from tools.kube.analyze.events import EventGroup
+from tools.kube.analyze.fixes import config_fix, probe_fix, pull_fix, start_fix
 from tools.kube.analyze.index import Obj, name_of, ns_of
 
 _PULL = ("ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull")
@@ -95,7 +96,7 @@ class PodContainers:
                 quotes,
                 pulls,
                 Severity.HIGH,
-                _pull_fix(reading.category, image),
+                pull_fix(reading.category, image),
             )
         if reason in _CONFIG:
             failed = [g for g in groups if g.reason == "Failed"]
@@ -108,7 +109,7 @@ class PodContainers:
                 quotes,
                 failed,
                 Severity.HIGH,
-                _config_fix(reading, ns_of(self.pod)),
+                config_fix(reading, ns_of(self.pod)),
             )
         if reason in _RUN:
             return self._start_error(what, reason, message, quotes, groups)
@@ -170,7 +171,7 @@ class PodContainers:
             quotes,
             failed,
             Severity.HIGH,
-            _start_fix(reading.category),
+            start_fix(reading.category),
         )
 
     def _crash(
@@ -194,7 +195,7 @@ class PodContainers:
                     quotes,
                     probes + backoff,
                     Severity.HIGH,
-                    _probe_fix(kind),
+                    probe_fix(kind),
                 )
         if why == "OOMKilled":
             return self._oom(what, restarts, quotes, backoff, Severity.HIGH)
@@ -209,7 +210,7 @@ class PodContainers:
             else (f"{what} terminated with exit code {code}")
         )
         return self._finding(
-            "cluster-pod-crashloop",
+            "cluster-pod-crashloop" if restarts else "cluster-pod-terminated",
             reading,
             title,
             quotes,
@@ -266,7 +267,7 @@ class PodContainers:
                 quotes,
                 probes,
                 Severity.HIGH,
-                _probe_fix("liveness"),
+                probe_fix("liveness"),
             )
         if restarts < 3 or last.get("exitCode") in (0, None):
             return None
@@ -282,40 +283,3 @@ class PodContainers:
         )
         finding.role = "context"
         return finding
-
-
-def _pull_fix(category: str, image: str) -> str:
-    if category == "image.pull.auth":
-        return (
-            f"Give the pod credentials for the registry of {image}: create a docker-registry Secret "
-            "(`kubectl create secret docker-registry ...`) and list it in spec.imagePullSecrets (or on the "
-            "ServiceAccount); check the credentials are valid."
-        )
-    return (
-        f"Check that {image} exists (`crane ls <repository>` / `docker manifest inspect {image}`); fix "
-        "the tag in the manifest or push the image."
-    )
-
-
-def _config_fix(reading: messages.Reading, namespace: str) -> str:
-    if reading.category in ("container.config.missing_secret", "container.config.missing_configmap"):
-        return (
-            f"Create the missing {reading.detail} in namespace {namespace} (or fix the name/key in the pod "
-            "spec's env/envFrom/volumes), or mark the reference optional: true."
-        )
-    return "Fix the container's securityContext or configuration as the message says."
-
-
-def _start_fix(category: str) -> str:
-    return {
-        "image.arch_mismatch": "Build the image for the nodes' architecture (docker buildx --platform).",
-        "container.command_not_found": "Fix command/args in the pod spec or the image's ENTRYPOINT.",
-        "container.permission_denied": "Make the file executable in the image or fix securityContext.",
-    }.get(category, "Read `kubectl describe pod` for the runtime's message and fix the command or image.")
-
-
-def _probe_fix(kind: str) -> str:
-    return (
-        f"Check the {kind} probe's path, port and timing against the application (`kubectl describe pod`); "
-        "raise initialDelaySeconds/failureThreshold or add a startupProbe for slow starts."
-    )

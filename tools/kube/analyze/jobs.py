@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tools.findings import Finding, Severity
 from tools.kube.analyze.common import Context, make, status_source
-from tools.kube.analyze.index import Obj, meta, name_of, ns_of
+from tools.kube.analyze.index import Obj, controller_of, meta, name_of, ns_of
 
 
 def _failed(job: Obj) -> Obj | None:
@@ -21,12 +21,32 @@ def _complete(job: Obj) -> bool:
     )
 
 
+def _newest_runs(ctx: Context) -> set[int]:
+    """The most recent Job of each CronJob."""
+    newest: dict[tuple[str, str], Obj] = {}
+    for job in ctx.index.snapshot.items("jobs"):
+        owner = controller_of(job)
+        if owner is None or owner[0] != "CronJob":
+            continue
+        kept = newest.get((ns_of(job), owner[1]))
+        if kept is None or _start(job) >= _start(kept):
+            newest[(ns_of(job), owner[1])] = job
+    return {id(job) for job in newest.values()}
+
+
+def _start(job: Obj) -> str:
+    return str((job.get("status") or {}).get("startTime") or meta(job).get("creationTimestamp") or "")
+
+
 def analyze_jobs(ctx: Context) -> None:
     """Findings for failed Jobs (symptoms of their pods' causes) and failing CronJobs."""
+    newest = _newest_runs(ctx)
     for job in ctx.index.snapshot.items("jobs"):
         condition = _failed(job)
         if condition is None:
             continue
+        owner = controller_of(job)
+        earlier_run = owner is not None and owner[0] == "CronJob" and id(job) not in newest
         behind = list(ctx.on("jobs", job))
         for pod in ctx.index.workload_pods("jobs", job):
             behind += ctx.on("pods", pod)
@@ -63,6 +83,9 @@ def analyze_jobs(ctx: Context) -> None:
                 confidence=0.9,
             )
         )
+        if earlier_run and not causes:
+            finding.role, finding.severity = "context", Severity.MEDIUM
+            finding.notes.append(f"an earlier run of CronJob {ns_of(job)}/{owner[1] if owner else ''}")
         ctx.link(finding, causes)
     for cronjob in ctx.index.snapshot.items("cronjobs"):
         _cronjob(ctx, cronjob)
@@ -73,14 +96,12 @@ def _cronjob(ctx: Context, cronjob: Obj) -> None:
     finished = [j for j in jobs if _complete(j) or _failed(j) is not None]
     if not finished:
         return
-    finished.sort(
-        key=lambda j: str((j.get("status") or {}).get("startTime") or meta(j).get("creationTimestamp"))
-    )
+    finished.sort(key=_start)
     last = finished[-1]
     if _failed(last) is None:
         return
     failures = [j for j in finished if _failed(j) is not None]
-    causes: list[Finding] = ctx.root_causes([f for j in failures for f in ctx.on("jobs", j)])
+    causes: list[Finding] = ctx.root_causes([f for j in reversed(failures) for f in ctx.on("jobs", j)])
     status = cronjob.get("status") or {}
     source = status_source("cronjobs", cronjob)
     finding = ctx.add(

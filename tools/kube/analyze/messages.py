@@ -115,7 +115,7 @@ def scheduling(message: str) -> Reading:
     head = message.split(". preemption:", 1)[0].split("preemption:", 1)[0]
     _, _, listed = head.partition("are available:")
     weights: dict[str, float] = {}
-    first_part: dict[str, str] = {}
+    heaviest: dict[str, tuple[float, str]] = {}  # category -> its part that rules out the most nodes
     for part in listed.split(","):
         matched = _SCHEDULING_PART.match(part.strip().rstrip("."))
         if matched is None:
@@ -128,10 +128,11 @@ def scheduling(message: str) -> Reading:
         if _CONTROL_PLANE_TAINT.search(reason):
             weight *= 0.1  # control-plane nodes are tainted on purpose; rarely what the user must fix
         weights[category] = weights.get(category, 0.0) + weight
-        first_part.setdefault(category, reason)
+        if weight > heaviest.get(category, (-1.0, ""))[0]:
+            heaviest[category] = (weight, reason)
     if weights:
         best = max(weights, key=lambda c: weights[c])
-        return Reading(best, 0.9, first_part[best])
+        return Reading(best, 0.9, heaviest[best][1])
     category = _reason_category(message)
     if category is not None:
         return Reading(category, 0.7, message)

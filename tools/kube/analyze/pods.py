@@ -199,10 +199,13 @@ def _not_ready(ctx: Context, pod: Obj, groups: list[EventGroup]) -> None:
 def _evicted(ctx: Context, pod: Obj) -> None:
     message = str((pod.get("status") or {}).get("message") or "")
     disk = "ephemeral-storage" in message or "nodefs" in message or "imagefs" in message
-    ctx.add(
+    category = "storage.disk_full" if disk else "scheduling.insufficient_resources"
+    node = str((pod.get("spec") or {}).get("nodeName") or "")
+    pressure = [f for f in ctx.by_resource.get(f"Node/{node}", []) if f.category == category]
+    finding = ctx.add(
         make(
             id="cluster-pod-evicted",
-            category="storage.disk_full" if disk else "scheduling.insufficient_resources",
+            category=category,
             kind="pods",
             obj=pod,
             title=f"Pod {ns_of(pod)}/{name_of(pod)} was evicted",
@@ -216,3 +219,4 @@ def _evicted(ctx: Context, pod: Obj) -> None:
             role="context",
         )
     )
+    ctx.link(finding, pressure)  # the node still under pressure explains it
