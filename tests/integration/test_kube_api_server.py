@@ -11,10 +11,12 @@ import pytest
 from kubernetes import client, config
 from kubernetes.client.rest import ApiException
 
+from evals.perf.cluster_fixture import big_namespace
 from tests.servers.kube_api import KubeApiServer, kube_api_server, write_kubeconfig
 from tests.support.cluster_scenarios import check_findings, load_scenarios, snapshot_from_scenario
 from tools.kube.config import connect
 from tools.kube.read import read_cluster
+from tools.kube.snapshot import LogKey
 
 PARTIAL = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
 USER = "system:serviceaccount:ops:shipmate"
@@ -265,3 +267,21 @@ def test_scenarios_are_well_formed() -> None:
         assert check_findings(s, []) == ([] if s.no_findings else check_findings(s, [])), s.name
         if not s.no_findings:
             assert check_findings(s, []), s.name
+
+
+def test_big_namespace_is_read_in_pages_of_500(tmp_path: Path) -> None:
+    objects, logs = big_namespace(pods=2000, broken=20)
+    with kube_api_server(objects, logs) as api:
+        target = connect(kubeconfig=write_kubeconfig(tmp_path / "config", api.base_url, api.token))
+        snapshot = read_cluster(target, ["shop"])
+        broken = [LogKey("shop", key.split("/")[1], key.split("/")[2], previous=True) for key in logs]
+        previous = client.CoreV1Api(target.client).read_namespaced_pod_log(
+            broken[0].pod, "shop", container=broken[0].container, previous=True
+        )
+        pod_calls = [r for r in api.calls() if r.path == "/api/v1/namespaces/shop/pods"]
+    assert len(snapshot.items("pods")) == 2000
+    assert len(pod_calls) == 4
+    assert len(logs) == 20
+    waiting = [p for p in snapshot.items("pods") if "waiting" in p["status"]["containerStatuses"][0]["state"]]
+    assert len(waiting) == 20
+    assert previous == logs[f"shop/{broken[0].pod}/{broken[0].container}"]["previous"]
