@@ -418,3 +418,45 @@ def test_two_thousand_pods_are_analysed_well_under_a_second(size: int) -> None:
     assert len([f for f in findings if f.id == "cluster-pod-crashloop"]) == broken
     assert len(containers_needing_logs(snap)) == broken
     assert elapsed < 0.5, elapsed
+
+
+def test_quota_that_refused_a_pod_without_being_full_is_context_with_the_resource_named() -> None:
+    refused = 'Error creating: pods "r-1" is forbidden: exceeded quota: compute, requested: limits.memory=2Gi, used: limits.memory=7Gi, limited: limits.memory=8Gi'
+    quota = {
+        "metadata": meta("compute"),
+        "status": {
+            "hard": {"limits.memory": "8Gi", "pods": "20"},
+            "used": {"limits.memory": "7Gi", "pods": "3"},
+        },
+    }
+    rs = replicaset("r", "reports", 1, 0)
+    findings = analyze(
+        snapshot(
+            replicasets=[rs],
+            resourcequotas=[quota],
+            events=[event("ReplicaSet", "r", "FailedCreate", refused)],
+        )
+    )
+    context = next(f for f in findings if f.role == "context")
+    assert context.title == "ResourceQuota shop/compute refuses new pods"
+    assert texts(context) == "limits.memory: used 7Gi of 8Gi"
+    assert "ResourceQuota shop/compute: limits.memory: used 7Gi of 8Gi" in findings[0].notes
+    quiet = {"metadata": meta("compute"), "status": {"hard": {"pods": "20"}, "used": {"pods": "3"}}}
+    assert analyze(snapshot(resourcequotas=[quiet])) == []
+
+
+def test_the_two_thousand_pod_fixture_of_the_benchmark() -> None:
+    fixture = pytest.importorskip("evals.perf.cluster_fixture")
+    from tests.support.cluster_scenarios import plural
+
+    objects, _ = fixture.big_namespace(pods=2000, broken=20)
+    kinds: dict[str, list[Obj]] = {}
+    for obj in objects:
+        kinds.setdefault(plural(obj), []).append(obj)
+    snap = snapshot(**kinds)
+    start = time.perf_counter()
+    findings = analyze(snap)
+    elapsed = time.perf_counter() - start
+    assert len([f for f in findings if f.role == "cause"]) == 20
+    assert len(containers_needing_logs(snap)) == 20
+    assert elapsed < 0.5, elapsed

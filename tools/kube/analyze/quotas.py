@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from tools.findings import Severity
+from tools.findings import Finding, Severity
 from tools.kube.analyze.common import Context, make, status_source
 from tools.kube.analyze.index import name_of, ns_of
 
@@ -27,34 +27,45 @@ def quantity(text: object) -> Decimal | None:
         return None
 
 
+def _refusals(ctx: Context, namespace: str, name: str) -> list[Finding]:
+    """Findings of controllers whose pod creations this quota refused."""
+    marker = f"exceeded quota: {name}"
+    return [
+        f for f in ctx.findings
+        if f.category == "quota.exceeded" and f.role != "context"
+        and (f.resource or "").split("/")[1:2] == [namespace] and any(marker in e.text for e in f.evidence)
+    ]  # fmt: skip
+
+
 def analyze_quotas(ctx: Context) -> None:
-    """quota.exceeded context findings for quotas whose use reached a hard limit."""
+    """quota.exceeded context findings for quotas used up or refusing pods; notes on the refused."""
     for quota in ctx.index.snapshot.items("resourcequotas"):
         status = quota.get("status") or {}
         hard, used = status.get("hard") or {}, status.get("used") or {}
-        full = []
+        name, namespace = name_of(quota), ns_of(quota)
+        refused = _refusals(ctx, namespace, name)
+        named = " ".join(e.text for f in refused for e in f.evidence)
+        lines, full = [], []
         for resource, limit in sorted(hard.items()):
             cap, now = quantity(limit), quantity(used.get(resource, "0"))
-            if cap is not None and now is not None and now >= cap:
-                full.append(f"{resource}: used {used.get(resource)} of {limit}")
-        if not full:
+            if cap is None or now is None:
+                continue
+            if now >= cap:
+                full.append(resource)
+            if now >= cap or f"{resource}=" in named:
+                lines.append(f"{resource}: used {used.get(resource, '0')} of {limit}")
+        if not lines:
             continue
-        name, namespace = name_of(quota), ns_of(quota)
-        resources = [line.split(":")[0] for line in full]
-        refused = [
-            f for f in ctx.findings
-            if f.category == "quota.exceeded" and (f.resource or "").split("/")[1:2] == [namespace]
-            and any(name in e.text for e in f.evidence)
-        ]  # fmt: skip
+        what = f"is used up ({', '.join(full)})" if full else "refuses new pods"
         finding = ctx.add(
             make(
                 id="cluster-quota-full",
                 category="quota.exceeded",
                 kind="resourcequotas",
                 obj=quota,
-                title=f"ResourceQuota {namespace}/{name} is used up ({', '.join(resources)})",
+                title=f"ResourceQuota {namespace}/{name} {what}",
                 severity=Severity.MEDIUM if refused else Severity.LOW,
-                quotes=[(status_source("resourcequotas", quota), line) for line in full],
+                quotes=[(status_source("resourcequotas", quota), line) for line in lines],
                 explanation="New pods that need more of these resources are refused in the namespace.",
                 fix=f"`kubectl describe resourcequota {name} -n {namespace}`: raise the quota or free "
                 "resources.",
@@ -64,4 +75,4 @@ def analyze_quotas(ctx: Context) -> None:
         )
         for cause in refused:
             finding.notes.append(f"the quota refusing {cause.resource}")
-            cause.notes.append(f"ResourceQuota {namespace}/{name}: " + "; ".join(full))
+            cause.notes.append(f"ResourceQuota {namespace}/{name}: " + "; ".join(lines))
