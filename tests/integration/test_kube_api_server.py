@@ -14,7 +14,9 @@ from kubernetes.client.rest import ApiException
 from evals.perf.cluster_fixture import big_namespace
 from tests.servers.kube_api import KubeApiServer, kube_api_server, write_kubeconfig
 from tests.support.cluster_scenarios import check_findings, load_scenarios, snapshot_from_scenario
+from tools.kube.analyze import analyze, containers_needing_logs
 from tools.kube.config import connect
+from tools.kube.log_causes import attach_log_causes
 from tools.kube.read import read_cluster
 from tools.kube.snapshot import LogKey
 
@@ -285,3 +287,14 @@ def test_big_namespace_is_read_in_pages_of_500(tmp_path: Path) -> None:
     waiting = [p for p in snapshot.items("pods") if "waiting" in p["status"]["containerStatuses"][0]["state"]]
     assert len(waiting) == 20
     assert previous == logs[f"shop/{broken[0].pod}/{broken[0].container}"]["previous"]
+
+
+@pytest.mark.parametrize("scenario", load_scenarios(), ids=lambda s: s.name)
+def test_scenario_read_through_the_server_is_diagnosed_as_expected(scenario: Any, tmp_path: Path) -> None:
+    with kube_api_server(scenario.objects, scenario.logs, forbidden=scenario.forbidden) as api:
+        target = connect(kubeconfig=write_kubeconfig(tmp_path / "config", api.base_url, api.token))
+        snapshot = read_cluster(
+            target, scenario.namespaces(), scenario.label_selector or None, needs_logs=containers_needing_logs
+        )
+    findings = attach_log_causes(analyze(snapshot), snapshot)
+    assert check_findings(scenario, findings, with_logs=True) == []
