@@ -48,6 +48,7 @@ class AgentSession:
     show: Callable[[Proposal], None] | None = None  # how a proposal is shown before the approver decides
     # told of each tool call as it starts and ends (the TUI's activity panel): see ToolEvent
     on_tool: Callable[[ToolEvent], None] | None = None
+    kube_context: str | None = None  # the kubeconfig context the cluster tools read (None: current)
     _redacted: dict[str, str] = field(default_factory=dict, repr=False)
 
     def redact(self, text: str) -> str:

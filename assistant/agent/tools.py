@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from assistant.agent.cluster_tools import cluster_tools
 from assistant.agent.repo_tools import repository_tools
 from assistant.agent.review import APPROVED, decision_key
 from assistant.agent.session import AgentSession
@@ -24,6 +25,7 @@ def agent_tools(session: AgentSession) -> list[Callable[..., str]]:
     return [
         *_reading_tools(session),
         *repository_tools(session),
+        *cluster_tools(session),
         *_checking_tools(session),
         *_proposing_tools(session),
     ]

@@ -13,6 +13,8 @@ from assistant.cli.state import GlobalOptions
 from tools.errors import InputError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from tools.logs.report import DiagnosisReport
 
 HELP = """Find the root cause of a failure in logs, with the lines that prove it.
@@ -45,7 +47,7 @@ Examples:
 def diagnose(
     ctx: typer.Context,
     paths: list[str] = typer.Argument(
-        ..., help="Files, directories, or - for standard input.", show_default=False
+        None, help="Files, directories, or - for standard input (or --cluster).", show_default=False
     ),
     output_format: str = typer.Option(
         None,
@@ -94,6 +96,28 @@ def diagnose(
         "--explain",
         help="After the findings, the configured model explains them from the evidence pack (needs a model).",
     ),
+    cluster: bool = typer.Option(
+        False, "--cluster", help="Diagnose the cluster itself, read-only, instead of files (docs/cluster.md)."
+    ),
+    context: str = typer.Option(
+        None, "--context", help="With --cluster: the kubeconfig context. [default: the current one]"
+    ),
+    namespace: list[str] = typer.Option(
+        None,
+        "--namespace",
+        "-n",
+        help="With --cluster: namespace to read (repeatable). [default: the context's]",
+        show_default=False,
+    ),
+    all_namespaces: bool = typer.Option(
+        False, "--all-namespaces", "-A", help="With --cluster: every namespace."
+    ),
+    selector: str = typer.Option(
+        None, "--selector", "-l", help="With --cluster: only objects with these labels (app=web,tier!=db)."
+    ),
+    request_timeout: float = typer.Option(
+        10.0, "--request-timeout", min=0.1, help="With --cluster: seconds to wait for each API request."
+    ),
 ) -> None:
     """Diagnose logs offline; see HELP."""
     from assistant.cli.console import color_disabled, make_console
@@ -116,42 +140,37 @@ def diagnose(
     if explain and not settings.model:
         raise InputError("--explain", "needs a model: set SHIPMATE_MODEL or `model` in config")
     no_color = color_disabled(options.no_color, settings.color)
-    progress = _progress_reporter(options.quiet, no_color)
-    try:
-        report = run_diagnosis(
-            paths,
-            DiagnoseOptions(
-                include=settings.diagnose.include,
-                exclude=settings.diagnose.exclude,
-                mined_clusters=settings.diagnose.mined_clusters,
-                extra_signatures=settings.diagnose.signature_paths,
-            ),
-            progress=progress.update if progress else None,
+    _check_inputs(paths, cluster, bool(context or namespace or all_namespaces or selector))
+    if all_namespaces and namespace:
+        raise InputError("-A", "reads every namespace: leave out -n")
+    if cluster:
+        from assistant.cli.cluster_run import run_cluster_diagnosis
+
+        report: DiagnosisReport = run_cluster_diagnosis(
+            context, namespace or [], all_namespaces, selector, request_timeout, quiet=options.quiet
         )
-    finally:
-        if progress:
-            progress.close()
+    else:
+        progress = _progress_reporter(options.quiet, no_color)
+        try:
+            report = run_diagnosis(
+                paths,
+                DiagnoseOptions(
+                    include=settings.diagnose.include,
+                    exclude=settings.diagnose.exclude,
+                    mined_clusters=settings.diagnose.mined_clusters,
+                    extra_signatures=settings.diagnose.signature_paths,
+                ),
+                progress=progress.update if progress else None,
+            )
+        finally:
+            if progress:
+                progress.close()
 
     console = make_console(no_color=no_color, force=settings.color == "always")
     if context_budget is not None:
         _print_pack(report, context_budget, settings.format, options.quiet)
-    elif settings.format == "json":
-        from assistant.render.json_out import to_json
-
-        sys.stdout.write(to_json(report))
-    elif settings.format == "markdown":
-        from assistant.render.markdown import diagnosis_markdown
-
-        sys.stdout.write(diagnosis_markdown(report))
     else:
-        from assistant.render.text import diagnosis_lines
-
-        verbose = options.verbosity > 0
-        shown = diagnosis_lines(
-            report, verbose=verbose, limit=None if verbose else limit, quiet=options.quiet
-        )
-        for line in shown:
-            console.print(line)
+        _print_report(report, settings.format, console, options, limit)
     if explain:
         from assistant.cli.explain import explain as explain_report
 
@@ -161,6 +180,37 @@ def diagnose(
     worst = report.worst_severity()
     if worst is not None and worst.at_least(Severity(settings.fail_on)):
         raise typer.Exit(1)
+
+
+def _print_report(
+    report: DiagnosisReport, output_format: str, console: Console, options: GlobalOptions, limit: int
+) -> None:
+    if output_format == "json":
+        from assistant.render.json_out import to_json
+
+        sys.stdout.write(to_json(report))
+    elif output_format == "markdown":
+        from assistant.render.markdown import diagnosis_markdown
+
+        sys.stdout.write(diagnosis_markdown(report))
+    else:
+        from assistant.render.text import diagnosis_lines
+
+        verbose = options.verbosity > 0
+        for line in diagnosis_lines(
+            report, verbose=verbose, limit=None if verbose else limit, quiet=options.quiet
+        ):
+            console.print(line)
+
+
+def _check_inputs(paths: list[str] | None, cluster: bool, cluster_flags: bool) -> None:
+    """Files or the cluster, never both and never neither; cluster options only with --cluster."""
+    if cluster and paths:
+        raise InputError("--cluster", "reads the cluster, not files: give one or the other")
+    if cluster_flags and not cluster:
+        raise InputError("--context/-n/-A/-l", "only apply with --cluster")
+    if not cluster and not paths:
+        raise InputError("diagnose", "name files or folders, - for standard input, or --cluster")
 
 
 def _print_pack(report: DiagnosisReport, budget: int, output_format: str, quiet: bool) -> None:

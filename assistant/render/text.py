@@ -54,9 +54,8 @@ def diagnosis_lines(
 ) -> list[Text]:
     """A whole diagnosis report as lines of styled text; `quiet` leaves out the header and notes."""
     lines: list[Text] = []
-    read = ", ".join(f"{i.source} ({i.kind})" for i in report.inputs if not i.skipped)
     if not quiet:
-        lines.append(Text(f"Read {report.stats.lines:,} lines from {read}", style="dim"))
+        lines.append(Text(_read_line(report), style="dim"))
     if not report.findings:
         lines.append(Text("No known failure and no unusual error found.", style="green"))
     shown = report.findings if limit is None else report.findings[:limit]
@@ -74,6 +73,22 @@ def diagnosis_lines(
     if not quiet:
         lines.extend(Text(f"Note: {note}", style="dim") for note in report.notes)
     return lines
+
+
+def _read_line(report: DiagnosisReport) -> str:
+    """What was read: log lines per input, or for a cluster the objects, API calls and logs."""
+    from tools.kube.report import ClusterReport
+
+    if isinstance(report, ClusterReport):
+        info = report.cluster
+        where = "all namespaces" if info.namespaces is None else "namespace " + ", ".join(info.namespaces)
+        objects = sum(info.objects.values())
+        return (
+            f"Read {objects:,} objects from {where} of context {info.context} in {info.api_calls} API calls"
+            f" and {info.logs_read} container logs"
+        )
+    read = ", ".join(f"{i.source} ({i.kind})" for i in report.inputs if not i.skipped)
+    return f"Read {report.stats.lines:,} lines from {read}"
 
 
 def _first_sentence(text: str) -> str:

@@ -33,10 +33,26 @@ def attach_log_causes(findings: list[Finding], snapshot: ClusterSnapshot) -> lis
         return findings
     causes = _log_causes(snapshot)
     result = []
+    renamed: dict[str, tuple[str, str]] = {}  # pod -> (old category, new category)
     for finding in findings:
         cause = _cause_for(finding, causes)
-        result.append(_merge(finding, cause) if cause is not None else finding)
-    return result
+        merged = _merge(finding, cause) if cause is not None else finding
+        if merged.category != finding.category and finding.resource:
+            renamed[finding.resource] = (finding.category, merged.category)
+        result.append(merged)
+    return [_follow(finding, renamed) for finding in result]
+
+
+def _follow(finding: Finding, renamed: dict[str, tuple[str, str]]) -> Finding:
+    """A symptom that took its category from a pod (a Job, a CronJob) takes the log's cause too."""
+    if finding.role != "symptom":
+        return finding
+    for resource, (old, new) in renamed.items():
+        if finding.category == old and any(
+            note.startswith(f"symptom of {resource}:") for note in finding.notes
+        ):
+            return finding.model_copy(update={"category": new})
+    return finding
 
 
 def _log_causes(snapshot: ClusterSnapshot) -> dict[str, tuple[LogKey, Finding]]:

@@ -54,7 +54,7 @@ class _Listed:
     error: str | None = None
 
 
-class _Api:
+class KubeApi:
     """GETs through the official client, counted; each answer as (status, body bytes)."""
 
     def __init__(self, target: KubeTarget, timeout: float) -> None:
@@ -110,7 +110,7 @@ def read_cluster(
 ) -> ClusterSnapshot:
     """Read every kind of `NAMESPACED_KINDS` in `namespaces` (None: all) and `CLUSTER_KINDS`, then the logs
     `needs_logs` asks for. Raises InputError when the API server is unreachable or refuses the credentials."""
-    api = _Api(target, timeout)
+    api = KubeApi(target, timeout)
     status, _ = api.get("/version")
     if status >= 500:
         raise InputError(f"context {target.context}", f"the API server answered {status} to /version")
@@ -143,7 +143,7 @@ def read_cluster(
     return snapshot
 
 
-def _list(api: _Api, kind: str, namespace: str | None, label_selector: str | None) -> _Listed:
+def _list(api: KubeApi, kind: str, namespace: str | None, label_selector: str | None) -> _Listed:
     prefix = _GROUPS.get(kind, "/api/v1")
     path = f"{prefix}/namespaces/{namespace}/{kind}" if namespace else f"{prefix}/{kind}"
     accept = METADATA_ONLY if kind in ("secrets", "configmaps") else "application/json"
@@ -182,7 +182,7 @@ def _list(api: _Api, kind: str, namespace: str | None, label_selector: str | Non
             return _Listed(kind, items)
 
 
-def _log(api: _Api, key: LogKey) -> tuple[LogKey, str, str]:
+def _log(api: KubeApi, key: LogKey) -> tuple[LogKey, str, str]:
     path = f"/api/v1/namespaces/{key.namespace}/pods/{key.pod}/log"
     query = [
         ("container", key.container),
