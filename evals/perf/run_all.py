@@ -26,6 +26,7 @@ BENCHMARKS = {
     "generate": ("generate", []),
     "review": ("review", []),
     "webhook": ("webhook", []),
+    "cluster": ("cluster", []),
     "startup": ("startup", []),
     "tui_log": ("tui_log", ["--size-mb", os.environ.get("SHIPMATE_BENCH_SIZE_MB", "256")]),
 }
