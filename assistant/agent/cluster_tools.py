@@ -59,7 +59,14 @@ def cluster_tools(session: AgentSession) -> list[Callable[..., str]]:
         text = pod_summary(connect(session.kube_context), namespace, name)
         return fence(text, f"pod {namespace}/{name}", "cluster object", session.redactor)
 
-    def pod_log(namespace: str, name: str, container: str, previous: bool = False, tail: int = 200) -> str:
+    def pod_log(
+        namespace: str,
+        name: str,
+        container: str,
+        previous: bool = False,
+        tail: int = 200,
+        since_seconds: int = 0,
+    ) -> str:
         """The last lines of a container's log; `previous` for the run before the last restart.
 
         Args:
@@ -68,13 +75,14 @@ def cluster_tools(session: AgentSession) -> list[Callable[..., str]]:
             container: the container's name.
             previous: the crashed run's log instead of the current one.
             tail: how many lines, at most 1000.
+            since_seconds: only the lines of the last this many seconds (0: no limit).
         """
         from tools.kube.config import connect
         from tools.kube.objects import container_log
         from tools.kube.snapshot import LogKey
 
         key = LogKey(namespace, name, container, previous)
-        text = container_log(connect(session.kube_context), key, tail=tail)
+        text = container_log(connect(session.kube_context), key, tail=tail, since_seconds=since_seconds)
         return fence(text, f"log {namespace}/{name}/{container}", "container log", session.redactor)
 
     return [diagnose_cluster, describe_pod, pod_log]

@@ -144,3 +144,23 @@ def test_no_kubeconfig_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = diagnose(tmp_path / "missing-config")
     assert code == 2
     assert "no kubeconfig here and not running in a cluster" in err
+
+
+def test_explain_gets_the_evidence_pack_of_the_cluster_findings(tmp_path: Path) -> None:
+    from tests.servers.openai_chat import answer, openai_chat_server
+
+    crash = scenario("crashloop-missing-env")
+    with kube_api_server(crash.objects, crash.logs) as server, openai_chat_server() as model:
+        model.queue(answer("DATABASE_URL is missing from the api Deployment (see the previous log).\n"))
+        config = write_kubeconfig(tmp_path / "config", server.base_url, TOKEN, namespace="shop")
+        env = {
+            "KUBECONFIG": str(config),
+            "SHIPMATE_MODEL": "openai/stub",
+            "SHIPMATE_API_BASE": model.base_url,
+            "SHIPMATE_API_KEY": "k",
+        }
+        done = run("diagnose", "--cluster", "--explain", env=env)
+        sent = model.bodies_text()
+    assert "DATABASE_URL is missing from the api Deployment" in done.stdout.decode()
+    assert "container.config.missing_env" in sent
+    assert "<untrusted-data" in sent

@@ -60,15 +60,20 @@ def event_lines(target: KubeTarget, namespace: str, name: str = "", timeout: flo
     return lines or ["  (no events)"]
 
 
-def container_log(target: KubeTarget, key: LogKey, tail: int = 200, timeout: float = 10.0) -> str:
-    """The last `tail` lines of a container's log (the previous run's when `key.previous`)."""
+def container_log(
+    target: KubeTarget, key: LogKey, tail: int = 200, since_seconds: int = 0, timeout: float = 10.0
+) -> str:
+    """The last `tail` lines of a container's log (the previous run's when `key.previous`), of the last
+    `since_seconds` only when that is set."""
     api = KubeApi(target, timeout)
-    query = [
+    query: list[tuple[str, Any]] = [
         ("container", key.container),
         ("previous", "true" if key.previous else "false"),
         ("tailLines", max(1, min(tail, MAX_TAIL))),
         ("limitBytes", LOG_LIMIT_BYTES),
     ]
+    if since_seconds > 0:
+        query.append(("sinceSeconds", since_seconds))
     status, body = api.get(f"/api/v1/namespaces/{key.namespace}/pods/{key.pod}/log", query, accept="*/*")
     if status != 200:
         raise InputError(f"log of {key.namespace}/{key.pod}/{key.container}", _problem(status, body))
