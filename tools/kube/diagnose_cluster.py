@@ -26,7 +26,7 @@ def diagnose_cluster(
     Raises InputError when the API server cannot be reached or refuses the credentials; a kind
     the credentials may not read is listed in the report's `cluster.not_read` instead.
     """
-    from tools.kube.analyze import analyze, containers_needing_logs
+    from tools.kube.analyze import analyze, containers_needing_logs, rank
     from tools.kube.log_causes import attach_log_causes
     from tools.kube.read import read_cluster
 
@@ -38,7 +38,7 @@ def diagnose_cluster(
         needs_logs=lambda s: containers_needing_logs(s, limit=log_limit),
         timeout=timeout,
     )
-    findings = attach_log_causes(analyze(snapshot), snapshot)
+    findings = rank(attach_log_causes(analyze(snapshot), snapshot))  # a log can make a finding surer
     return build_report(snapshot, findings, label_selector, time.perf_counter() - started)
 
 
