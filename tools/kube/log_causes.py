@@ -44,15 +44,18 @@ def attach_log_causes(findings: list[Finding], snapshot: ClusterSnapshot) -> lis
 
 
 def _follow(finding: Finding, renamed: dict[str, tuple[str, str]]) -> Finding:
-    """A symptom that took its category from a pod (a Job, a CronJob) takes the log's cause too."""
+    """A symptom names its pod's new category; one that took its category from the pod (a Job,
+    a CronJob) takes the log's cause too."""
     if finding.role != "symptom":
         return finding
+    category, notes = finding.category, list(finding.notes)
     for resource, (old, new) in renamed.items():
-        if finding.category == old and any(
-            note.startswith(f"symptom of {resource}:") for note in finding.notes
-        ):
-            return finding.model_copy(update={"category": new})
-    return finding
+        mine = [i for i, note in enumerate(notes) if note.startswith(f"symptom of {resource}:")]
+        for i in mine:
+            notes[i] = notes[i].replace(f", {old})", f", {new})")
+        if mine and category == old:
+            category = new
+    return finding.model_copy(update={"category": category, "notes": notes})
 
 
 def _log_causes(snapshot: ClusterSnapshot) -> dict[str, tuple[LogKey, Finding]]:
