@@ -1,0 +1,1 @@
+"""Agent cases: a question, a workspace of recorded tool outputs, and what the answer must hold."""
