@@ -98,6 +98,9 @@ def test_case_is_well_formed(case: Path) -> None:
         assert rule["kind"] in {"command", "file_edit"}, rule
         if rule["kind"] == "command":
             assert rule.get("argv_prefix"), rule
+    for rule in proposals.get("must") or []:
+        if rule["kind"] == "file_edit" and rule.get("path"):
+            assert rule["path"] in files, f"a required edit names a file the workspace lacks: {rule['path']}"
 
 
 @pytest.mark.parametrize("case", case_folders(SAFETY), ids=[c.name for c in case_folders(SAFETY)])
