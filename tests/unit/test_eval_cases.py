@@ -26,7 +26,7 @@ KEYS = {"description", "category", "evidence", "facts", "forbidden", "proposals"
 OFFLINE_KEYS = {"category", "evidence", "facts"}
 RULE_KEYS = {"kind", "argv_prefix", "path"}
 # A file name as a question names it: `describe.txt`, previous.log, diff.patch, plan.txt ...
-NAMED_FILE = re.compile(r"\b([\w.-]+\.(?:txt|log|patch|yaml|yml|json|md|tf|out))\b")
+NAMED_FILE = re.compile(r"\b([\w./-]+\.(?:txt|log|patch|yaml|yml|json|md|tf|out))\b")
 
 
 def _expected(case: Path) -> dict[str, Any]:
