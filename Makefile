@@ -48,7 +48,7 @@ evals: setup
 
 ## bench: every benchmark under evals/perf/, one table of figures
 bench: setup
-	$(RUN)/python -m evals.perf.run_all
+	$(RUN)/python -m evals.perf.run_all --out .bench
 
 clean:
 	rm -rf $(VENV) $(UV_BOOTSTRAP) .mypy_cache .ruff_cache .pytest_cache dist
