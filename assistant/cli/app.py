@@ -16,6 +16,7 @@ from assistant.cli import (
     chat_cmd,
     config_cmd,
     diagnose_cmd,
+    eval_cmd,
     generate_cmd,
     knowledge_cmd,
     review_cmd,
@@ -80,6 +81,7 @@ app.command("validate", help=validate_cmd.HELP, no_args_is_help=True)(validate_c
 app.command("generate", help=generate_cmd.HELP, no_args_is_help=True)(generate_cmd.generate)
 app.command("review", help=review_cmd.HELP)(review_cmd.review)
 app.command("serve", help=serve_cmd.HELP)(serve_cmd.serve)
+app.command("eval", help=eval_cmd.HELP)(eval_cmd.eval_command)
 app.command("index", help=knowledge_cmd.INDEX_HELP)(knowledge_cmd.index)
 app.command("ask", help=ask_cmd.HELP, no_args_is_help=True)(ask_cmd.ask)
 app.add_typer(config_cmd.app, name="config")

@@ -1,0 +1,1 @@
+"""`shipmate eval`: suites of cases run and scored, the report, the chart."""

@@ -1,0 +1,1 @@
+"""Evaluation: cases as folders, deterministic scoring, suite results and their comparison."""
