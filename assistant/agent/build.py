@@ -89,7 +89,11 @@ def run_agent(
     """
     from langgraph.types import Command
 
-    config = {"configurable": {"thread_id": thread_id or uuid.uuid4().hex}}
+    config: dict[str, Any] = {"configurable": {"thread_id": thread_id or uuid.uuid4().hex}}
+    if stop is not None:
+        # The model streams in langgraph's worker thread: leaving the loop below does not end
+        # that stream, so the model call itself is stopped at its next token.
+        config["callbacks"] = [_stop_handler(stop)]
     payload: Any = {"messages": [{"role": "user", "content": question}]}
     while True:
         if on_line is None and stop is None:
@@ -116,6 +120,20 @@ def run_agent(
             "refusal", reason="link that could carry data out removed from the answer", url=url
         )
     return guarded
+
+
+def _stop_handler(stop: Callable[[], bool]) -> Any:
+    """A callback that raises `Cancelled` inside the model call once `stop()` says so."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    class StopOnCancel(BaseCallbackHandler):
+        raise_error = True  # langchain logs a handler's exception and goes on unless told otherwise
+
+        def on_llm_new_token(self, *args: Any, **kwargs: Any) -> None:
+            if stop():
+                raise Cancelled("stopped")
+
+    return StopOnCancel()
 
 
 def _stream(

@@ -216,3 +216,35 @@ def test_cli_ask_shows_a_proposed_edit_and_applies_nothing_without_a_terminal(tm
     assert (root / "deploy.yaml").read_text() == "replicas: 1\n"
     assert "not applied" in told  # the model learns that the human did not approve it
     assert "1 proposals, 0 applied" in result.stderr.decode()
+
+
+def test_stop_ends_the_model_stream_itself_not_only_the_loop(tmp_path: Path) -> None:
+    import time
+
+    from assistant.agent.build import Cancelled
+
+    root = _repo(tmp_path)
+    session = AgentSession(root=root, audit=AuditLog(tmp_path / "audit.jsonl"), approver=NeverApprove())
+    lines: list[str] = []
+    words = " ".join(f"word{i}" for i in range(400))  # 400 chunks, 20 ms apart: 8 s to the end
+    with openai_chat_server() as server:
+        server.queue(answer(f"first line\n{words}", chunk_delay=0.02))
+        config = GatewayConfig(model="openai/stub", api_base=server.base_url, api_key="k")
+        agent = build_agent(chat_model(config, streaming=True), session)
+        started = time.perf_counter()
+        with pytest.raises(Cancelled):
+            run_agent(agent, session, "why?", on_line=lines.append, stop=lambda: bool(lines))
+        deadline = time.monotonic() + 3
+        while _model_threads() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        settled = time.perf_counter() - started
+        assert lines == ["first line"]
+        assert not _model_threads(), "the model stream kept running after the stop"
+        assert settled < 4  # far from the 8 s the whole answer takes
+
+
+def _model_threads() -> list[str]:
+    """The worker threads langgraph runs the model call in (the server's and litellm's own are not)."""
+    import threading
+
+    return [t.name for t in threading.enumerate() if t.name.startswith("ThreadPoolExecutor")]
