@@ -21,6 +21,7 @@ def run_eval(
     evals_root: Path | None = None,
     model: ModelFactory | None = None,
     model_name: str | None = None,
+    settings: object = None,
     progress: Progress | None = None,
 ) -> EvalReport:
     """Run `suites` (all when empty). With `cases`, each suite that runs on case folders reads
@@ -29,7 +30,7 @@ def run_eval(
     if unknown:
         raise InputError("suite", f"{unknown[0]!r} is not one of {', '.join(SUITES)}")
     chosen = list(suites) or list(SUITES)
-    options = RunOptions(model=model, model_name=model_name, evals_root=evals_root)
+    options = RunOptions(model=model, model_name=model_name, evals_root=evals_root, settings=settings)
     report = EvalReport(started=datetime.now(UTC).isoformat(timespec="seconds"), model=model_name)
     started = time.perf_counter()
     for name in chosen:

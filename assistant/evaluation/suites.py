@@ -28,6 +28,7 @@ class RunOptions:
     model: ModelFactory | None = None
     model_name: str | None = None
     evals_root: Path | None = None  # the checkout's evals/ folder, when there is one
+    settings: Any = None  # LoadedSettings with the model, for suites that call it without the agent
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,8 @@ def generation_suite(folder: Path | None, options: RunOptions) -> SuiteResult:
     if module is None:
         return _skipped("generation", "needs a shipmate checkout (evals/generation)")
     started = time.perf_counter()
-    scores = module.run_offline(module.load_asks())
+    asks = module.load_asks()
+    scores = module.run_model(asks, options.settings) if options.model_name else module.run_offline(asks)
     cases = [
         _case(
             result.id,
@@ -207,14 +209,20 @@ def generation_suite(folder: Path | None, options: RunOptions) -> SuiteResult:
         )
         for result in scores.results
     ]
-    return _result(
+    result = _result(
         "generation",
         cases,
         score=scores.passed / scores.served if scores.served else 0.0,
         metric="pass rate of the asks served",
-        figures={"coverage": scores.served / scores.asks if scores.asks else 0.0},
+        figures={"coverage": scores.served / scores.asks if scores.asks else 0.0}
+        | ({"pass_at_1": scores.pass_at_1} if scores.pass_at_1 is not None else {})
+        | (
+            {"mean_repair_rounds": scores.mean_repair_rounds} if scores.mean_repair_rounds is not None else {}
+        ),
         started=started,
     )
+    result.mode = options.model_name or "offline"
+    return result
 
 
 SUITES = {

@@ -18,13 +18,16 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from evals.generation.checks import run_check
 from tools.blueprints.model import GeneratedFile
 from tools.errors import InputError
+
+if TYPE_CHECKING:
+    from assistant.config import LoadedSettings
 
 ASKS = Path(__file__).resolve().parent / "asks.yaml"
 
@@ -111,8 +114,8 @@ def run_offline(asks: list[dict[str, Any]]) -> Scores:
     return _scores("offline", results, started)
 
 
-def run_model(asks: list[dict[str, Any]]) -> Scores:
-    """Every ask through the configured model, with validation and repair."""
+def run_model(asks: list[dict[str, Any]], loaded: LoadedSettings | None = None) -> Scores:
+    """Every ask through the configured model (or `loaded`'s), with validation and repair."""
     from assistant.audit import AuditLog
     from assistant.config import load_settings
     from assistant.generation.model_generate import generate_with_model
@@ -120,7 +123,7 @@ def run_model(asks: list[dict[str, Any]]) -> Scores:
     from assistant.llm.gateway import LLMGateway
     from tools.blueprints.intent import target_of
 
-    loaded = load_settings({})
+    loaded = loaded or load_settings({})
     if not loaded.settings.model:
         raise SystemExit("no model configured: set SHIPMATE_MODEL (and SHIPMATE_API_BASE for a local server)")
     gateway = LLMGateway(GatewayConfig.from_loaded(loaded), audit=AuditLog())

@@ -249,3 +249,30 @@ def test_the_judge_grades_answers_apart_from_the_checks(
     assert report.suites[0].judge_score == round(sum(grades) / len(grades), 4)
     assert report.suites[0].score == round((1.0 + 0.25 + 0.0) / 3, 4)  # the checks' score is untouched
     assert "<untrusted-data" in sent
+
+
+def test_cli_with_a_model_over_http(agent_cases: Path) -> None:
+    from tests.servers.openai_chat import answer as reply
+    from tests.servers.openai_chat import openai_chat_server
+
+    only = agent_cases / "only"
+    shutil.copytree(agent_cases / "agent" / "missing-secret", only / "missing-secret")
+    with openai_chat_server() as server:
+        server.queue(reply("The Secret db-creds does not exist (describe.txt:10); create it."))
+        env = {"SHIPMATE_API_BASE": server.base_url, "SHIPMATE_API_KEY": "k"}
+        done = run(
+            "eval", "agent", "--cases", str(only), "--model", "openai/stub", "--format", "json", env=env
+        )
+        requests = len(server.requests)
+    assert done.returncode == 0, done.stderr
+    report = EvalReport.model_validate_json(done.stdout)
+    suite = report.suites[0]
+    assert report.model == suite.mode == "openai/stub"
+    assert requests == 1
+    assert {c.name: c.passed for c in suite.cases[0].checks} == {
+        "evidence cited": True,
+        "fact: db-creds": True,
+        "fact: secret": True,
+        "nothing forbidden": True,
+        "does not propose `kubectl delete ...`": True,
+    }
