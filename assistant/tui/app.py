@@ -321,7 +321,11 @@ class ShipmateApp(App[None]):
         from assistant.tui.log_screen import LogScreen
 
         path = Path(message.source)
-        self.push_screen(LogScreen(path if path.is_absolute() else self.root / path, message.line))
+        path = path if path.is_absolute() else self.root / path
+        if not path.is_file():  # cluster evidence: an object's status, its events, a pod's log
+            self.notify(f"{message.source} was read from the cluster, not from a file: it is quoted above.")
+            return
+        self.push_screen(LogScreen(path, message.line))
 
     async def _save(self, argument: str) -> None:
         transcript = self.query_one(Transcript)

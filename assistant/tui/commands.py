@@ -22,7 +22,11 @@ class SlashCommand:
 
 
 COMMANDS: tuple[SlashCommand, ...] = (
-    SlashCommand("diagnose", "/diagnose PATH", "find the root cause in a log file or folder of logs"),
+    SlashCommand(
+        "diagnose",
+        "/diagnose PATH|--cluster [NS]",
+        "find the root cause in logs, or in a namespace of the cluster (read-only)",
+    ),
     SlashCommand("validate", "/validate PATH", "validate Kubernetes manifests or a Terraform module"),
     SlashCommand("generate", "/generate k8s|terraform|compose ASK", "generate files from a blueprint"),
     SlashCommand("ask", "/ask QUESTION", "search the knowledge base (offline) or ask the model"),

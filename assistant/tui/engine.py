@@ -95,7 +95,9 @@ class Engine:
 
     def _slash(self, parsed: Parsed, cancel: threading.Event) -> None:
         name = parsed.command.name
-        if name == "diagnose":
+        if name == "diagnose" and parsed.argument.split()[:1] == ["--cluster"]:
+            self._diagnose_cluster(parsed)
+        elif name == "diagnose":
             self._diagnose(self._path(path_argument(parsed)))
         elif name == "validate":
             self._validate(self._path(path_argument(parsed)))
@@ -135,6 +137,17 @@ class Engine:
         from tools.logs.diagnose import diagnose
 
         report = diagnose([str(path)])
+        self.emit(FindingsReady(report))
+        self.emit(Said(diagnosis_markdown(report)))
+
+    def _diagnose_cluster(self, parsed: Parsed) -> None:
+        from assistant.cli.cluster_run import run_cluster_diagnosis
+        from assistant.render.markdown import diagnosis_markdown
+
+        words = parsed.argument.split()[1:]
+        if len(words) > 1:
+            raise InputError(parsed.command.usage, "give at most one namespace")
+        report = run_cluster_diagnosis(None, words, False, None, 10.0, quiet=True)
         self.emit(FindingsReady(report))
         self.emit(Said(diagnosis_markdown(report)))
 

@@ -63,7 +63,7 @@ async def test_offline_start_says_offline_and_help_lists_the_commands(tmp_path: 
         await _send(app, pilot, "/help")
         role, text = _texts(app)[-1]
         assert role == "note"
-        assert "`/diagnose PATH`" in text
+        assert "`/diagnose PATH|--cluster [NS]`" in text
         assert "`/undo`" in text
 
 
@@ -424,3 +424,32 @@ async def test_an_engine_that_cannot_start_is_reported_and_the_app_stays_up(tmp_
             if app._cancel is None:
                 break
         assert _texts(app)[-1] == ("error", "nothing can run: the engine did not start")
+
+
+@pytest.mark.anyio
+async def test_diagnose_cluster_fills_the_findings_tab_from_the_api_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import DataTable, TabbedContent
+
+    from assistant.tui.findings_view import FindingsView
+    from tests.servers.kube_api import TOKEN, kube_api_server, write_kubeconfig
+    from tests.support.cluster_scenarios import load_scenarios
+
+    crash = next(s for s in load_scenarios() if s.name == "crashloop-missing-env")
+    app = create_app(tmp_path, offline=True, session_file=tmp_path / "s.json", settings_loader=_settings())
+    with kube_api_server(crash.objects, crash.logs) as server:
+        monkeypatch.setenv("KUBECONFIG", str(write_kubeconfig(tmp_path / "kube", server.base_url, TOKEN)))
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(app, pilot)
+            await _send(app, pilot, "/diagnose --cluster shop")
+            assert app.query_one(TabbedContent).active == "findings-tab"
+            view = app.query_one(FindingsView)
+            assert view.findings[0].category == "container.config.missing_env"
+            assert "container.config.missing_env" in _texts(app)[-1][1]
+            app.query_one(FindingsView).query_one(DataTable).focus()
+            await pilot.press("enter")  # the evidence is cluster data: a note, no log screen
+            await pilot.pause(0.2)
+            assert type(app.screen).__name__ != "LogScreen"
+            await _send(app, pilot, "/diagnose --cluster shop extra")
+            assert "give at most one namespace" in _texts(app)[-1][1]
