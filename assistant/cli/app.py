@@ -29,8 +29,8 @@ from tools.errors import InputError
 
 HELP = """shipmate: a DevOps assistant you can trust, useful with no LLM at all.
 
-It reads deployment logs, finds the root cause with the lines that prove it,
-and says how to fix it; it validates Kubernetes manifests and Terraform; it
+It reads deployment logs and (read-only) clusters, finds the root cause with the
+lines that prove it, and says how to fix it; it validates Kubernetes manifests and Terraform; it
 searches a local knowledge base; it generates manifests and Terraform that
 validate. Everything runs offline unless you configure a model. Alone on a
 terminal, `shipmate` opens the chat (`shipmate chat`).
@@ -47,9 +47,13 @@ Examples:
 
   shipmate validate k8s/ infra/ --format sarif > shipmate.sarif
 
+  shipmate diagnose --cluster -n payments
+
   shipmate review --base origin/main
 
   SHIPMATE_WEBHOOK_SECRET=... shipmate serve --allow-repo acme/*
+
+  shipmate eval --previous last-run.json
 
   shipmate index && shipmate ask "Error acquiring the state lock"
 
