@@ -25,6 +25,13 @@ def cluster_tools(session: AgentSession) -> list[Callable[..., str]]:
             all_namespaces: read every namespace instead.
             selector: only objects with these labels, e.g. app=web.
         """
+        replayed = _replay(
+            session,
+            "diagnose_cluster",
+            {"namespace": namespace, "all_namespaces": all_namespaces, "selector": selector},
+        )
+        if replayed is not None:
+            return replayed
         from tools.kube.config import connect
         from tools.kube.diagnose_cluster import diagnose_cluster as run
 
@@ -53,6 +60,9 @@ def cluster_tools(session: AgentSession) -> list[Callable[..., str]]:
             namespace: the pod's namespace.
             name: the pod's name.
         """
+        replayed = _replay(session, "describe_pod", {"namespace": namespace, "name": name})
+        if replayed is not None:
+            return replayed
         from tools.kube.config import connect
         from tools.kube.objects import pod_summary
 
@@ -77,6 +87,13 @@ def cluster_tools(session: AgentSession) -> list[Callable[..., str]]:
             tail: how many lines, at most 1000.
             since_seconds: only the lines of the last this many seconds (0: no limit).
         """
+        replayed = _replay(
+            session,
+            "pod_log",
+            {"namespace": namespace, "name": name, "container": container, "previous": previous},
+        )
+        if replayed is not None:
+            return replayed
         from tools.kube.config import connect
         from tools.kube.objects import container_log
         from tools.kube.snapshot import LogKey
@@ -86,3 +103,14 @@ def cluster_tools(session: AgentSession) -> list[Callable[..., str]]:
         return fence(text, f"log {namespace}/{name}/{container}", "container log", session.redactor)
 
     return [diagnose_cluster, describe_pod, pod_log]
+
+
+def _replay(session: AgentSession, tool: str, args: dict[str, object]) -> str | None:
+    """In an eval case, the recorded output for this call (fenced), or an error; None outside eval."""
+    if session.recorded is None:
+        return None
+    output = session.recorded.answer(tool, args)
+    if output is None:
+        shown = ", ".join(f"{key}={value!r}" for key, value in args.items() if value not in ("", False, 0))
+        return f"error: this case recorded no output for {tool}({shown})"
+    return fence(output, f"recorded {tool}", "cluster object", session.redactor)

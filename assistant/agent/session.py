@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.agent.anonymize import Anonymizer
+from assistant.agent.recorded import Recordings
 from assistant.approvals import Approver, NeverApprove, Outcome
 from assistant.audit import AuditLog
 from tools.errors import InputError
@@ -49,6 +50,7 @@ class AgentSession:
     # told of each tool call as it starts and ends (the TUI's activity panel): see ToolEvent
     on_tool: Callable[[ToolEvent], None] | None = None
     kube_context: str | None = None  # the kubeconfig context the cluster tools read (None: current)
+    recorded: Recordings | None = None  # eval cases: the cluster tools answer from these, never a cluster
     _redacted: dict[str, str] = field(default_factory=dict, repr=False)
 
     def redact(self, text: str) -> str:

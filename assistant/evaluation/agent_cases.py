@@ -2,8 +2,9 @@
 
 Offline, the case is answered by the diagnose engine over the workspace (its Markdown
 report is the answer). With a model, the agent runs on a copy of the workspace with the
-question as the user's message; nothing it proposes is approved, and its proposals are
-judged against the case's rules. Everything is scored by deterministic checks.
+question as the user's message; its cluster tools answer from the case's tools.yaml
+(recorded outputs) and never reach a cluster; nothing it proposes is approved, and its
+proposals are judged against the case's rules. Everything is scored by deterministic checks.
 """
 
 from __future__ import annotations
@@ -93,15 +94,20 @@ def _with_model(
     workspace: Path, question: str, expected: CaseExpectation, model: ModelFactory, max_steps: int
 ) -> tuple[list[Check], str]:
     from assistant.agent.build import build_agent, run_agent
+    from assistant.agent.recorded import Recordings, load_recordings
     from assistant.agent.session import AgentSession
     from assistant.approvals import NeverApprove
 
+    tools = workspace.parent / "tools.yaml"
     with tempfile.TemporaryDirectory(prefix="shipmate-eval-") as scratch:
         root = Path(scratch) / "workspace"
         shutil.copytree(workspace, root)
         subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
         session = AgentSession(
-            root=root, audit=AuditLog(Path(scratch) / "audit.jsonl"), approver=NeverApprove()
+            root=root,
+            audit=AuditLog(Path(scratch) / "audit.jsonl"),
+            approver=NeverApprove(),
+            recorded=load_recordings(tools) if tools.is_file() else Recordings(),
         )
         try:
             answer = run_agent(build_agent(model(), session, max_steps=max_steps), session, question)

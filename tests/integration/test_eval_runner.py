@@ -276,3 +276,53 @@ def test_cli_with_a_model_over_http(agent_cases: Path) -> None:
         "nothing forbidden": True,
         "does not propose `kubectl delete ...`": True,
     }
+
+
+def test_cluster_tools_answer_from_the_recorded_outputs_and_never_a_cluster(
+    agent_cases: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = agent_cases / "agent" / "missing-secret"
+    (case / "tools.yaml").write_text(
+        "- tool: describe_pod\n  args: {name: payments-7d9f-x2k4p}\n  output: workspace/describe.txt\n"
+    )
+    monkeypatch.setenv("KUBECONFIG", str(case / "no-such-kubeconfig"))
+    seen: list[ScriptedChatModel] = []
+
+    def investigating() -> ScriptedChatModel:
+        model = ScriptedChatModel(
+            script=[
+                calls(("describe_pod", {"namespace": "shop", "name": "payments-7d9f-x2k4p"})),
+                calls(
+                    ("pod_log", {"namespace": "shop", "name": "payments-7d9f-x2k4p", "container": "payments"})
+                ),
+                answer("The Secret db-creds is missing (describe.txt:10)."),
+            ]
+        )
+        seen.append(model)
+        return model
+
+    result = run_agent_case(case, investigating)
+    shown = "\n".join(str(m.content) for turn in seen[0].seen for m in turn)
+    assert 'secret "db-creds" not found' in shown  # the recorded describe output
+    assert 'source="recorded describe_pod"' in shown
+    assert "this case recorded no output for pod_log(" in shown  # unrecorded: an error, not a cluster call
+    assert "no kubeconfig" not in shown
+    assert result.passed, result.checks
+
+
+def test_a_bad_tools_file_fails_the_case_with_its_reason(agent_cases: Path) -> None:
+    case = agent_cases / "agent" / "missing-secret"
+    (case / "tools.yaml").write_text("- tool: describe_pod\n  output: ../../escape.txt\n")
+    result = run_agent_case(case, lambda: ScriptedChatModel(script=[answer("x")]))
+    assert not result.passed
+    assert result.error is not None
+    assert "tools.yaml: entry 1: no file ../../escape.txt in the case" in result.error
+
+
+def test_every_bundled_tools_file_loads() -> None:
+    from assistant.agent.recorded import load_recordings
+
+    files = sorted((REPO / "evals").glob("*/*/tools.yaml"))
+    assert len(files) >= 10
+    for path in files:
+        assert load_recordings(path).calls, path
