@@ -33,6 +33,7 @@ from typing import Any, Protocol
 import yaml
 
 from tests.support.label_selector import matches, parse_selector
+from tools.kube.read import LABEL_SELECTABLE, api_group
 from tools.kube.snapshot import CLUSTER_KINDS, KIND_NAMES, NAMESPACED_KINDS, ClusterSnapshot, LogKey
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "data" / "cluster" / "scenarios"
@@ -41,33 +42,9 @@ TAXONOMY = Path(__file__).resolve().parent.parent.parent / "knowledge" / "taxono
 # Kind -> plural key ("Pod" -> "pods"); Namespace objects are served, not kept in snapshots.
 PLURALS = {kind: plural for plural, kind in KIND_NAMES.items()}
 METADATA_ONLY = ("configmaps", "secrets")
-# As tools/kube/read.py: a label selector narrows these; events, quotas, nodes, volumes,
+# As the reader: a label selector narrows LABEL_SELECTABLE; events, quotas, nodes, volumes,
 # ConfigMaps and Secrets are read whole (references to them can then be checked).
-LABEL_FILTERED_KINDS = (
-    "pods",
-    "deployments",
-    "replicasets",
-    "statefulsets",
-    "daemonsets",
-    "services",
-    "endpoints",
-    "ingresses",
-    "persistentvolumeclaims",
-    "horizontalpodautoscalers",
-    "jobs",
-    "cronjobs",
-)
-API_GROUPS = {
-    "deployments": "apps",
-    "replicasets": "apps",
-    "statefulsets": "apps",
-    "daemonsets": "apps",
-    "ingresses": "networking.k8s.io",
-    "horizontalpodautoscalers": "autoscaling",
-    "jobs": "batch",
-    "cronjobs": "batch",
-    "storageclasses": "storage.k8s.io",
-}
+LABEL_FILTERED_KINDS = LABEL_SELECTABLE
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser reads the big files 10x faster
@@ -162,7 +139,7 @@ def forbidden_kinds(entries: Iterable[str], namespaces: list[str] | None) -> dic
         kind, _, only_in = entry.partition("@")
         if kind not in KIND_NAMES:
             continue  # e.g. "pods/log": a log permission, not a listed kind
-        group = f" ({API_GROUPS[kind]})" if kind in API_GROUPS else ""
+        group = f" ({api_group(kind)})" if api_group(kind) else ""
         if kind in CLUSTER_KINDS or namespaces is None:
             result[kind] = f"list {kind}{group} at the cluster scope (all namespaces)"
         elif not only_in or only_in in namespaces:

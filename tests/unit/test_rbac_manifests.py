@@ -7,13 +7,10 @@ from pathlib import Path
 import yaml
 
 from tests.conftest import REPO
-from tools.kube.read import _GROUPS
+from tools.kube.read import api_group
 from tools.kube.snapshot import CLUSTER_KINDS, NAMESPACED_KINDS
 
 RBAC = REPO / "deploy" / "rbac"
-_GROUP_NAMES = {"/api/v1": "", "/apis/apps/v1": "apps", "/apis/networking.k8s.io/v1": "networking.k8s.io"}
-_GROUP_NAMES |= {"/apis/autoscaling/v2": "autoscaling", "/apis/batch/v1": "batch"}
-_GROUP_NAMES |= {"/apis/storage.k8s.io/v1": "storage.k8s.io"}
 
 
 def granted(path: Path, kind: str) -> set[tuple[str, str]]:
@@ -27,7 +24,7 @@ def granted(path: Path, kind: str) -> set[tuple[str, str]]:
 
 
 def wanted(kinds: tuple[str, ...]) -> set[tuple[str, str]]:
-    return {(_GROUP_NAMES[_GROUPS.get(kind, "/api/v1")], kind) for kind in kinds if kind != "secrets"}
+    return {(api_group(kind), kind) for kind in kinds if kind != "secrets"}
 
 
 def test_the_cluster_role_grants_what_the_reader_lists_and_logs_but_no_secrets() -> None:

@@ -38,12 +38,19 @@ _API_GROUPS = {"/api/v1": "", "/apis/apps/v1": "apps", "/apis/networking.k8s.io/
 _API_GROUPS |= {"/apis/autoscaling/v2": "autoscaling", "/apis/batch/v1": "batch"}
 _API_GROUPS |= {"/apis/storage.k8s.io/v1": "storage.k8s.io"}
 # A label selector narrows these; events, quotas, nodes and volumes are read whole.
-_SELECTABLE = {"pods", "deployments", "replicasets", "statefulsets", "daemonsets", "services", "endpoints"}
-_SELECTABLE |= {"ingresses", "persistentvolumeclaims", "horizontalpodautoscalers", "jobs", "cronjobs"}
+LABEL_SELECTABLE = frozenset(
+    {"pods", "deployments", "replicasets", "statefulsets", "daemonsets", "services", "endpoints"}
+    | {"ingresses", "persistentvolumeclaims", "horizontalpodautoscalers", "jobs", "cronjobs"}
+)
 LOG_TAIL_LINES = 400
 LOG_LIMIT_BYTES = 256 * 1024
 
 NeedsLogs = Callable[[ClusterSnapshot], list[LogKey]]
+
+
+def api_group(kind: str) -> str:
+    """The API group a kind key is listed from ("" for the core group): what an RBAC rule names."""
+    return _API_GROUPS[_GROUPS.get(kind, "/api/v1")]
 
 
 @dataclass
@@ -152,7 +159,7 @@ def _list(api: KubeApi, kind: str, namespace: str | None, label_selector: str | 
     started = time.perf_counter()
     while True:
         query: list[tuple[str, Any]] = [("limit", PAGE)]
-        if label_selector and kind in _SELECTABLE:
+        if label_selector and kind in LABEL_SELECTABLE:
             query.append(("labelSelector", label_selector))
         if token:
             query.append(("continue", token))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -81,30 +82,25 @@ def check_tree(tree: Path, units: Units, options: ReviewOptions) -> TreeResult:
 def _kubernetes(paths: list[Path], options: ReviewOptions) -> ValidationReport:
     from tools.k8s.validate import validate_k8s
 
-    return validate_k8s(
-        paths,
-        kubernetes_version=options.kubernetes_version,
-        strict=options.strict,
-        crds=options.crds,
-        schema_locations=options.schema_locations,
-        ignore_missing_schemas=options.ignore_missing_schemas,
-        ignored_policies=options.ignored_policies,
-    )
+    return validate_k8s(paths, **_k8s_settings(options))
 
 
 def _kubernetes_text(text: str, label: str, options: ReviewOptions) -> ValidationReport:
     from tools.k8s.validate import validate_k8s_text
 
-    return validate_k8s_text(
-        text,
-        label=label,
-        kubernetes_version=options.kubernetes_version,
-        strict=options.strict,
-        crds=options.crds,
-        schema_locations=options.schema_locations,
-        ignore_missing_schemas=options.ignore_missing_schemas,
-        ignored_policies=options.ignored_policies,
-    )
+    return validate_k8s_text(text, label=label, **_k8s_settings(options))
+
+
+def _k8s_settings(options: ReviewOptions) -> dict[str, Any]:
+    """The Kubernetes validation settings of a review, as validate_k8s takes them."""
+    return {
+        "kubernetes_version": options.kubernetes_version,
+        "strict": options.strict,
+        "crds": options.crds,
+        "schema_locations": options.schema_locations,
+        "ignore_missing_schemas": options.ignore_missing_schemas,
+        "ignored_policies": options.ignored_policies,
+    }
 
 
 def _compose(path: Path, label: str) -> ValidationReport:
