@@ -8,12 +8,12 @@ and costs nothing; files are written atomically, and a damaged one is a cache mi
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from langchain_core.caches import BaseCache
+
+from tools.atomic import write_atomically
 
 
 class DiskCache(BaseCache):
@@ -59,10 +59,7 @@ class DiskCache(BaseCache):
         path = self._path(prompt, llm_string)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(dumps(kept))
-            os.replace(temporary, path)
+            write_atomically(path, dumps(kept).encode("utf-8"), 0o600)
         except OSError:
             return
 

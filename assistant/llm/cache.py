@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from assistant.llm.completion import Completion
+from tools.atomic import write_atomically
 
 CACHE_VERSION = 1
 
@@ -70,14 +69,9 @@ class ResponseCache:
     def put(self, key: str, completion: Completion) -> None:
         """Store an answer; a cache that cannot be written is skipped, never an error."""
         target = self.path(key)
+        data = json.dumps({"key": key, "completion": completion.to_json()}).encode("utf-8")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            write_atomically(target, data, 0o600)
         except OSError:
             return
-        try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump({"key": key, "completion": completion.to_json()}, handle)
-            os.replace(temporary, target)
-        except OSError:
-            Path(temporary).unlink(missing_ok=True)

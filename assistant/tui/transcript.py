@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
@@ -12,6 +11,8 @@ from typing import Literal
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
+
+from tools.atomic import write_atomically
 
 Role = Literal["user", "assistant", "note", "error"]
 SEGMENT_CHARS = 4000
@@ -34,10 +35,7 @@ def sessions_dir() -> Path:
 def save_entries(entries: list[Entry], path: Path) -> None:
     """Write the transcript as JSON, atomically (a crash never leaves half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, scratch = tempfile.mkstemp(dir=path.parent, prefix=".chat-", suffix=".json")
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump([asdict(e) for e in entries], handle)
-    os.replace(scratch, path)
+    write_atomically(path, json.dumps([asdict(e) for e in entries]).encode("utf-8"), 0o600)
 
 
 def load_entries(path: Path) -> list[Entry]:
